@@ -1,0 +1,30 @@
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test crawl lint clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m lnv_crawler.demo
+
+test: $(STAMP)
+	$(BIN)/ruff check lnv_crawler tests bench
+	$(BIN)/python -m pytest -q
+
+crawl: $(STAMP)
+	$(BIN)/scrapy crawl lnv
+
+lint: $(STAMP)
+	$(BIN)/ruff check lnv_crawler tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

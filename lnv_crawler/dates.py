@@ -1,0 +1,379 @@
+"""Dates as Vietnamese news sites print them, returned aware in Vietnam time.
+
+A fast path of compiled regexes handles the common shapes; dateparser (slow to
+import and to run) is consulted only for leftovers that contain date vocabulary.
+Every public function returns None instead of raising on text it cannot read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_MIN_YEAR = 1990
+_MAX_YEAR = 2100
+# A date line is short; longer input is prose (or junk) and only costs regex time.
+_MAX_LEN = 256
+# dateparser is ~4 ms per call and guesses freely on long text.
+_FALLBACK_MAX_LEN = 100
+
+# Invisible characters that survive NFC and would split tokens ("15/03/\u200b2022").
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+# \s in Python's re covers NBSP and the other Unicode spaces.
+_SPACES = re.compile(r"\s+")
+
+# The lookbehinds/lookaheads keep dates out of longer numbers: phone numbers
+# ("0243.123.4567"), prices ("27.000"), decimals ("12.5%") and document numbers.
+_NUM_START = r"(?<![\d.,/:-])"
+_NUM_END = r"(?![\d%]|[.,/:-]\d)"
+# After a full year a clock may follow directly ("15/03/2022-08:30").
+_YEAR_END = r"(?![\d%]|[.,/]\d)"
+_DAY = r"(?P<day>\d{1,2})"
+_MONTH = r"(?P<month>\d{1,2})"
+_MONTH_NAME = (
+    r"\b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+# Not calendar.month_abbr: that follows the process locale.
+_MONTH_ABBRS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_VN_MONTH = r"\s*(?:tháng|thg)\s*"
+
+_FULL_DATES = (
+    # 15/03/2022, 15-03-2022, 15.03.2022, 15/03/22 (two-digit years only with "/":
+    # "1.2.10" is a version number far more often than a date).
+    re.compile(
+        _NUM_START + _DAY + r"(?P<sep>[/.-])" + _MONTH
+        + r"(?P=sep)(?P<year>\d{4}|(?<=/)\d{2})" + _YEAR_END
+    ),
+    # 2022-03-15, 2022/03/15
+    re.compile(
+        _NUM_START + r"(?P<year>\d{4})(?P<sep>[/.-])" + _MONTH + r"(?P=sep)" + _DAY + _NUM_END
+    ),
+    # ngày 15 tháng 3 năm 2022, 15 tháng 03, 2022, 15 thg3 2022
+    re.compile(
+        _NUM_START + _DAY + _VN_MONTH + _MONTH + r"\s*(?:,|năm|/|-)?\s*(?P<year>\d{4})(?!\d)"
+    ),
+    # Tháng 3 15, 2022
+    re.compile(r"\b" + _VN_MONTH + _MONTH + r"\s+" + _DAY + r",\s*(?P<year>\d{4})(?!\d)"),
+    # March 15, 2022 / Mar 15th 2022
+    re.compile(_MONTH_NAME + r"\s*" + _DAY + _ORDINAL + r",?\s+(?P<year>\d{4})(?!\d)"),
+    # 15 March 2022 / 15th of March, 2022
+    re.compile(
+        r"(?<!\d)" + _DAY + _ORDINAL + r"\s+(?:of\s+)?" + _MONTH_NAME
+        + r",?\s+(?P<year>\d{4})(?!\d)"
+    ),
+)
+
+# Year-less 23/12, 14.1: trusted only after a cue word, or alone, since "1/2" or
+# "3.5" are often not dates. "15 tháng 3" is unambiguous and needs no cue.
+_SHORT_NUMERIC = re.compile(_NUM_START + _DAY + r"[/.-]" + _MONTH + _NUM_END)
+_SHORT_NUMERIC_CUE = re.compile(
+    r"(?:\b(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|lúc|chủ nhật|thứ \w+)|\d(?:h|g|giờ)\d*"
+    r"|\d:\d\d|:)[\s,-]*$"
+)
+_SHORT_WORDS = re.compile(_NUM_START + _DAY + _VN_MONTH + _MONTH + r"(?!\d)")
+
+# 08:30, 08:30:45, 3:06 pm, 11h00, 11h, 11g30, 17 giờ, 17 giờ 30 phút, 8 giờ tối.
+_CLOCK = re.compile(
+    r"(?<![\d:.,/])(?P<hour>\d{1,2})"
+    r"(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?![\d:])"
+    r"|\s?(?:giờ|h|g)(?:\s?(?P<hminute>\d{1,2})(?!\d)(?:\s?phút)?|(?![^\W\d_])))"
+    r"(?:\s*(?P<marker>a\.?m\.?|p\.?m\.?|sa|ch|sáng|chiều|tối)(?![^\W\d_]))?"
+)
+_PM_MARKERS = frozenset({"pm", "ch", "chiều", "tối"})
+_AM_MARKERS = frozenset({"am", "sa", "sáng"})
+
+# "GMT+7", "(GMT+07:00)", "GMT +7", "UTC+7", bare "GMT"/"UTC" (= +0).
+_OFFSET = re.compile(
+    r"\b(?:gmt|utc)(?:\s*(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?(?!\d)"
+)
+
+# Machine values: 2022-03-15T08:30:00.000+07:00, 2022-03-15 08:30, 2022-03-15, ...Z.
+_ISO = re.compile(
+    r"(?<!\d)(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:[t ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?"
+    r"(?:\s*(?P<tz>z|[+-]\d{2}(?::?\d{2})?))?(?!\d)"
+)
+
+# "3 giờ trước", "cách đây 2 ngày", "1 hour ago", "an hour ago".
+_AGO = re.compile(
+    r"(?<![\d.,])(?:(?P<lead>cách đây)\s*)?\b(?P<count>\d{1,4}|một|an?|one)\s*"
+    r"(?P<unit>giây|phút|giờ|tiếng|ngày|tuần|tháng|năm"
+    r"|sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)"
+    r"(?(lead)|\s+(?:trước|ago))\b"
+)
+_UNIT_PREFIXES = (
+    ("giây", "seconds"), ("phút", "minutes"), ("giờ", "hours"), ("tiếng", "hours"),
+    ("ngày", "days"), ("tuần", "weeks"), ("tháng", "months"), ("năm", "years"),
+    ("sec", "seconds"), ("min", "minutes"), ("h", "hours"), ("d", "days"),
+    ("w", "weeks"), ("mo", "months"), ("y", "years"),
+)
+_JUST_NOW = re.compile(r"\b(?:vừa xong|vừa cập nhật|vừa đăng|just now)\b")
+# hôm nay / sáng nay / hôm qua / tối qua / hôm kia / today / yesterday
+_DAY_WORD = re.compile(
+    r"\b(?:(?:hôm|sáng|trưa|chiều|tối|đêm) (?P<vi>nay|qua|kia)|(?P<en>today|yesterday))\b"
+)
+_DAYS_BACK = {"nay": 0, "qua": 1, "kia": 2, "today": 0, "yesterday": 1}
+
+# Only leftovers that say "ago" or name an English month go to dateparser: it
+# reads "4186" or "20%" as dates, and "3 giờ" (a duration) as three hours ago.
+_FALLBACK_HINT = re.compile(
+    r"trước|\b(?:ago|last|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"
+    r"|\b(?:january|february|march|april|june|july|august|sept|september|october"
+    r"|november|december)\b"
+)
+
+
+def parse_date(text: str | None, now: datetime | None = None) -> datetime | None:
+    """Read a printed date/time; aware in Vietnam time, or None when it holds no date."""
+    if not isinstance(text, str):
+        return None
+    s = _normalize(text)
+    if not s or len(s) > _MAX_LEN:
+        return None
+    anchor = _vn_now(now)
+    iso = _ISO.search(s)
+    if iso and iso["hour"]:
+        return _from_iso_match(iso)
+    offset, s = _take_offset(s)
+    found = _find_date(s, anchor.date())
+    if found:
+        day, start, end = found
+        clock = _find_clock(s[:start] + " " + s[end:]) or time()
+        return _assemble(day, clock, offset)
+    return _relative(s, anchor) or _fallback(s, anchor)
+
+
+def to_iso(dt: datetime) -> str:
+    """ISO 8601 in Vietnam time, seconds always present: 2022-03-15T08:30:00+07:00."""
+    aware = dt if dt.tzinfo else dt.replace(tzinfo=VN)
+    return aware.astimezone(VN).replace(microsecond=0).isoformat()
+
+
+def parse_iso_datetime(value: str | None) -> datetime | None:
+    """Read a machine ISO value (meta tags, JSON-LD); naive values are Vietnam time."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO.fullmatch(value.strip().lower())
+    return _from_iso_match(match) if match else None
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).lower()
+    text = _DASHES.sub("-", _INVISIBLE.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _vn_now(now: datetime | None) -> datetime:
+    if now is None:
+        now = datetime.now(VN)
+    elif now.tzinfo is None:
+        now = now.replace(tzinfo=VN)
+    return now.astimezone(VN).replace(microsecond=0)
+
+
+def _from_iso_match(match: re.Match[str]) -> datetime | None:
+    day = _valid_date(int(match["year"]), int(match["month"]), int(match["day"]))
+    clock = _valid_clock(match["hour"] or 0, match["minute"] or 0, match["second"] or 0)
+    if day is None or clock is None:
+        return None
+    offset = _iso_offset(match["tz"]) if match["tz"] else None
+    if match["tz"] and offset is None:
+        return None
+    return _assemble(day, clock, offset)
+
+
+def _iso_offset(text: str) -> timezone | None:
+    if text == "z":
+        return timezone.utc
+    digits = text[1:].replace(":", "")
+    return _fixed_offset(text[0], digits[:2], digits[2:] or "0")
+
+
+def _fixed_offset(sign: str, hours: str, minutes: str) -> timezone | None:
+    h, m = int(hours), int(minutes)
+    if h > 14 or m > 59:
+        return None
+    delta = timedelta(hours=h, minutes=m)
+    return timezone(-delta if sign == "-" else delta)
+
+
+def _take_offset(s: str) -> tuple[tzinfo | None, str]:
+    """The GMT/UTC offset in s, and s without it (its digits would read as a clock)."""
+    match = _OFFSET.search(s)
+    if not match:
+        return None, s
+    rest = s[: match.start()] + " " + s[match.end() :]
+    if not match["sign"]:
+        return timezone.utc, rest
+    return _fixed_offset(match["sign"], match["hours"], match["minutes"] or "0"), rest
+
+
+def _find_date(s: str, today: date) -> tuple[date, int, int] | None:
+    """The first full date in s, else the first year-less one; with its span."""
+    return _first_full_date(s) or _first_short_date(s, today)
+
+
+def _first_full_date(s: str) -> tuple[date, int, int] | None:
+    found = [
+        (match.start(), match.end(), day)
+        for pattern in _FULL_DATES
+        for match in pattern.finditer(s)
+        if (day := _match_date(match))
+    ]
+    if not found:
+        return None
+    start, end, day = min(found, key=lambda item: item[0])
+    return day, start, end
+
+
+def _match_date(match: re.Match[str]) -> date | None:
+    return _valid_date(
+        _full_year(match["year"]), _month_number(match["month"]), int(match["day"])
+    )
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else _MONTH_ABBRS.index(text[:3]) + 1
+
+
+def _first_short_date(s: str, today: date) -> tuple[date, int, int] | None:
+    matches = [m for m in _SHORT_NUMERIC.finditer(s) if _short_date_trusted(s, m)]
+    matches.extend(_SHORT_WORDS.finditer(s))
+    for match in sorted(matches, key=lambda m: m.start()):
+        day = _latest_date(int(match["month"]), int(match["day"]), today)
+        if day:
+            return day, match.start(), match.end()
+    return None
+
+
+def _full_year(text: str) -> int:
+    # Two-digit years on news sites are always this century.
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _short_date_trusted(s: str, match: re.Match[str]) -> bool:
+    """A year-less d/m after a cue word, or alone in s (optionally with a clock)."""
+    if _SHORT_NUMERIC_CUE.search(s[: match.start()]):
+        return True
+    after = s[match.end() :].strip(" ,-|")
+    return match.start() == 0 and (not after or _CLOCK.match(after) is not None)
+
+
+def _latest_date(month: int, day: int, today: date) -> date | None:
+    """The latest month/day not after today (29/02 may go back to a leap year)."""
+    for year in range(today.year, today.year - 8, -1):
+        candidate = _valid_date(year, month, day)
+        if candidate and candidate <= today:
+            return candidate
+    return None
+
+
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    if not _MIN_YEAR <= year <= _MAX_YEAR or not 1 <= month <= 12:
+        return None
+    if not 1 <= day <= _month_days(year, month):
+        return None
+    return date(year, month, day)
+
+
+def _find_clock(s: str) -> time | None:
+    """The first valid clock time in s; impossible ones ("25:00") are skipped."""
+    for match in _CLOCK.finditer(s):
+        hour = _apply_marker(int(match["hour"]), match["marker"])
+        minute = match["minute"] or match["hminute"] or 0
+        clock = _valid_clock(hour, minute, match["second"] or 0)
+        if clock:
+            return clock
+    return None
+
+
+def _apply_marker(hour: int, marker: str | None) -> int:
+    """12-hour clock: PM/CH/chiều/tối add 12, 12 AM/SA is midnight."""
+    marker = (marker or "").replace(".", "")
+    if marker in _PM_MARKERS and hour < 12:
+        return hour + 12
+    if marker in _AM_MARKERS and hour == 12:
+        return 0
+    return hour
+
+
+def _valid_clock(hour: int | str, minute: int | str, second: int | str) -> time | None:
+    h, m, s = int(hour), int(minute), int(second)
+    if h > 23 or m > 59 or s > 59:
+        return None
+    return time(h, m, s)
+
+
+def _assemble(day: date, clock: time, offset: tzinfo | None) -> datetime | None:
+    """day and clock read in offset (Vietnam time when None), converted to Vietnam time."""
+    if offset is None:
+        return datetime.combine(day, clock, VN)
+    result = datetime.combine(day, clock, offset).astimezone(VN)
+    return result if _MIN_YEAR <= result.year <= _MAX_YEAR else None
+
+
+def _relative(s: str, now: datetime) -> datetime | None:
+    """'3 giờ trước', '2 days ago', 'vừa xong', 'hôm qua lúc 10:20' against now."""
+    ago = _AGO.search(s)
+    if ago:
+        count = ago["count"]
+        return _before(now, int(count) if count.isdigit() else 1, _unit_of(ago["unit"]))
+    if _JUST_NOW.search(s):
+        return now
+    day_word = _DAY_WORD.search(s)
+    if day_word:
+        day = now.date() - timedelta(days=_DAYS_BACK[day_word["vi"] or day_word["en"]])
+        return _assemble(day, _find_clock(s) or time(), None)
+    return None
+
+
+def _unit_of(word: str) -> str:
+    return next(unit for prefix, unit in _UNIT_PREFIXES if word.startswith(prefix))
+
+
+def _before(now: datetime, count: int, unit: str) -> datetime | None:
+    """now minus count units; months and years are calendar months (31/3 - 1 month = 28/2)."""
+    if unit in ("months", "years"):
+        index = now.year * 12 + now.month - 1 - count * (12 if unit == "years" else 1)
+        year, month = index // 12, index % 12 + 1
+        if year < _MIN_YEAR:
+            return None
+        return now.replace(year=year, month=month, day=min(now.day, _month_days(year, month)))
+    result = now - timedelta(**{unit: count})
+    return result if result.year >= _MIN_YEAR else None
+
+
+def _month_days(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _fallback(s: str, now: datetime) -> datetime | None:
+    """dateparser for rare wordings the regexes miss ('tuần trước', '15 march', 'last week')."""
+    if len(s) > _FALLBACK_MAX_LEN or not _FALLBACK_HINT.search(s):
+        return None
+    import dateparser  # lazily: importing it costs about a second
+
+    settings = {
+        "TIMEZONE": "Asia/Ho_Chi_Minh",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "past",
+        "DATE_ORDER": "DMY",
+        # A month or a year alone ("tháng 3/2022") is not a publication date.
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    try:
+        found = dateparser.parse(s, languages=["vi", "en"], settings=settings)
+    except Exception:  # dateparser raises on some odd input; the contract is None
+        return None
+    if found is None or not _MIN_YEAR <= found.year <= _MAX_YEAR:
+        return None
+    return found.astimezone(VN).replace(microsecond=0)

@@ -1,0 +1,130 @@
+"""Small lxml helpers shared by the page objects: parse, read text, read metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+from ..text import normalize_text
+
+HtmlElement = lxml.html.HtmlElement
+
+# Elements whose text is never page content.
+NON_CONTENT_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object",
+                              "embed", "svg", "canvas", "form", "button", "select", "textarea"})
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
+    """The document root, or None for an empty or unparseable document.
+
+    An already parsed root is passed through, so page objects can share one parse.
+
+    Text is encoded to UTF-8 bytes first: lxml refuses str input that carries an
+    XML encoding declaration, and bytes with a declared parser encoding are
+    immune to a misleading <meta charset> in the page.
+    """
+    if isinstance(html, HtmlElement):
+        return html
+    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
+    if not data or not data.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    return root if root is not None and len(root) else None
+
+
+def iter_text(el: HtmlElement) -> Iterator[str]:
+    """Text of an element and its descendants, skipping non-content elements."""
+    if isinstance(el.tag, str) and el.tag in NON_CONTENT_TAGS:
+        return
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            yield from iter_text(child)
+            if child.tag == "br":
+                yield " "
+        if child.tail:
+            yield child.tail
+
+
+def text_of(el: HtmlElement | None) -> str:
+    """Normalized visible text of an element ('' for None)."""
+    return normalize_text("".join(iter_text(el))) if el is not None else ""
+
+
+def classes_and_id(el: HtmlElement) -> str:
+    """Lower-cased class and id attributes, for signal matching."""
+    return f"{el.get('class', '')} {el.get('id', '')}".lower()
+
+
+def first(root: HtmlElement, xpaths: tuple[str, ...]) -> HtmlElement | None:
+    """The first element matched by the first xpath that matches anything."""
+    for xpath in xpaths:
+        found = root.xpath(xpath)
+        if found:
+            return found[0]
+    return None
+
+
+def meta_content(root: HtmlElement, *names: str) -> str | None:
+    """Content of the first <meta property|name|itemprop=...> among names."""
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
+            value = normalize_text(found[0]) if found else ""
+            if value:
+                return value
+    return None
+
+
+def _flatten_ld(data: object) -> Iterator[dict]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _flatten_ld(entry)
+    elif isinstance(data, dict):
+        yield data
+        yield from _flatten_ld(data.get("@graph", []))
+
+
+def json_ld(root: HtmlElement) -> list[dict]:
+    """Every JSON-LD object on the page (broken blocks are skipped: sites ship them)."""
+    objects: list[dict] = []
+    for script in root.xpath('//script[contains(@type, "ld+json")]'):
+        raw = (script.text or "").strip()
+        # Control characters inside strings are common in CMS output and invalid JSON.
+        raw = re.sub(r"[\x00-\x1f]+", " ", raw)
+        try:
+            objects.extend(_flatten_ld(json.loads(raw)))
+        except ValueError:
+            continue
+    return objects
+
+
+def ld_types(obj: dict) -> set[str]:
+    kind = obj.get("@type", [])
+    return {str(k).lower() for k in (kind if isinstance(kind, list) else [kind])}
+
+
+def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | None:
+    """The first value of key in a JSON-LD object of one of the given @types."""
+    for obj in objects:
+        if ld_types(obj) & set(types) and obj.get(key):
+            return obj[key]
+    return None
+
+
+def document_order(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Each element's position in a document-order walk.
+
+    The dict holds the element proxies alive, so lxml hands back the same
+    objects on later lookups and they can be used as keys.
+    """
+    return {el: i for i, el in enumerate(root.iter())}

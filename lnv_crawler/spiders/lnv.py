@@ -1,0 +1,135 @@
+"""The lnv spider decides what to follow; page objects do all the parsing.
+
+Followed, and only followed (contract §2): article links of an article's link
+lists and its "Xem thêm" listing; article links and the next page of listings;
+category links of the home page and of menus. Every URL is canonicalized
+before it is scheduled, so each article is requested once per run whichever
+variant leads to it, and nothing off the site is ever requested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from .. import urls
+from ..pages.article import ArticlePage
+from ..pages.listing import ListingPage, page_number
+
+HOME = urls.SITE_ORIGIN + "/"
+ARTICLE_PRIORITY = 10  # articles before more listing pages: keeps the queue short
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() not in ("0", "false", "no", "off", "")
+
+
+class LnvSpider(scrapy.Spider):
+    name = "lnv"
+
+    def __init__(self, start_urls: str | None = None, base_url: str | None = None,
+                 follow: str = "1", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.follow = _flag(follow)
+        given = [u.strip() for u in (start_urls or "").split(",") if u.strip()]
+        self.start_pages = self._canonical_starts(given) if given else [HOME]
+        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+    def _canonical_starts(self, given: list[str]) -> list[str]:
+        starts = []
+        for raw in given:
+            url = urls.canonicalize(urls.from_fetch_url(raw, self.base_url))
+            if url is None:
+                self.logger.error("start URL off the site, ignored: %s", raw)
+            else:
+                starts.append(url)
+        return starts
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_pages:
+            yield self._request(url, dont_filter=True)
+
+    # -- requests --------------------------------------------------------
+
+    def _request(self, canonical: str, dont_filter: bool = False) -> scrapy.Request:
+        is_article = urls.is_article_url(canonical)
+        if is_article:
+            self.crawler.stats.inc_value("lnv/requests/article")
+        return scrapy.Request(
+            urls.to_fetch_url(canonical, self.base_url),
+            callback=self.parse,
+            errback=self.on_error,
+            priority=ARTICLE_PRIORITY if is_article else 0,
+            dont_filter=dont_filter,
+            meta={"lnv_canonical": canonical},
+        )
+
+    def _follow(self, canonicals: Iterable[str]) -> Iterator[scrapy.Request]:
+        if self.follow:
+            for url in canonicals:
+                yield self._request(url)
+
+    def canonical_url(self, response: Response) -> str:
+        """The site URL a response stands for (after redirects and mirror mapping)."""
+        fetched = urls.from_fetch_url(response.url, self.base_url)
+        return urls.canonicalize(fetched) or response.meta.get("lnv_canonical") or fetched
+
+    # -- callbacks -------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("lnv/skipped/not_html")
+            self.logger.info("not an HTML page, skipped: %s", response.url)
+            return
+        url = self.canonical_url(response)
+        if urls.is_article_url(url):
+            yield from self.parse_article(response, url)
+        else:
+            yield from self.parse_listing(response, url)
+
+    def parse_article(self, response: TextResponse, url: str) -> Iterator[Any]:
+        self.crawler.stats.inc_value("lnv/responses/article")
+        page = ArticlePage(response.text, url, fetched_at=datetime.now(timezone.utc))
+        item = page.to_item()
+        if item is None:
+            self.crawler.stats.inc_value("lnv/skipped/not_article")
+            self.logger.info("article-shaped page gave no article: %s", url)
+            if page.root is None:
+                return
+        else:
+            yield item
+        yield from self._follow(link["url"] for link in page.links())
+        yield from self._follow(ListingPage(page.root, url).category_urls())
+        more = page.more_url()
+        if more:
+            yield from self._follow([more])
+
+    def parse_listing(self, response: TextResponse, url: str) -> Iterator[scrapy.Request]:
+        self.crawler.stats.inc_value("lnv/responses/listing")
+        page = ListingPage(response.text, url)
+        is_home = urls.canonicalize(url) == HOME
+        yield from self._follow(page.category_urls(everywhere=is_home))
+        if not is_home:
+            yield from self._follow(page.article_urls())
+        following = page.next_page_url()
+        limit = self.settings.getint("LNV_MAX_LISTING_PAGES")
+        if following and (not limit or page_number(following) <= limit):
+            yield from self._follow([following])
+        elif following:
+            self.crawler.stats.inc_value("lnv/skipped/listing_page_limit")
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        kind = f"http_{status}" if status else type(failure.value).__name__
+        self.crawler.stats.inc_value(f"lnv/errors/{kind}")
+        if urls.is_article_url(request.meta.get("lnv_canonical", "")):
+            self.crawler.stats.inc_value("lnv/errors/article")
+        log = self.logger.info if status == 404 else self.logger.warning
+        log("request failed (%s): %s", kind, request.url)

@@ -1,0 +1,31 @@
+"""Text rules of the output (contract §3): one function per rule, one entry point."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Zero-width and formatting characters that survive NFC but are invisible noise
+# in news text (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen, bidi marks).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# C0/C1 control characters except whitespace, which is folded below instead.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# \s in Python's re matches NBSP and the other Unicode spaces.
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str | None) -> str:
+    """Entities decoded, NFC, invisible and control characters removed, spaces folded."""
+    if not text:
+        return ""
+    text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def normalize_or_none(text: str | None) -> str | None:
+    """normalize_text, with an empty result reported as None (for optional fields)."""
+    return normalize_text(text) or None

@@ -1,0 +1,35 @@
+import unicodedata
+
+import pytest
+
+from lnv_crawler.text import normalize_or_none, normalize_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (unicodedata.normalize("NFD", "Làng nghề Việt Nam"), "Làng nghề Việt Nam"),
+        ("Khuyến\u00a0công", "Khuyến công"),
+        ("OCOP\u200b Hà\u200d Nội\ufeff", "OCOP Hà Nội"),
+        ("Ninh&nbsp;Bình &amp; Hà&#160;Tĩnh &quot;OCOP&quot;", 'Ninh Bình & Hà Tĩnh "OCOP"'),
+        ("  nhiều \t\n  khoảng   trắng  ", "nhiều khoảng trắng"),
+        ("điều\x07khiển\x1f", "điều khiển"),
+        ("mềm\u00adhyphen", "mềmhyphen"),
+        ("“Đưa hàng Việt về nông thôn” – 2025…", "“Đưa hàng Việt về nông thôn” – 2025…"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalize_text(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_normalize_keeps_tone_mark_placement_after_nfc():
+    # "hoà" and "hòa" are both legitimate spellings: NFC must not turn one into the other.
+    assert normalize_text("hoà") == "hoà"
+    assert normalize_text("hòa") == "hòa"
+
+
+def test_normalize_or_none():
+    assert normalize_or_none(" \u200b ") is None
+    assert normalize_or_none(" a ") == "a"
