@@ -32,8 +32,8 @@ _SPACES = re.compile(r"\s+")
 # ("0243.123.4567"), prices ("27.000"), decimals ("12.5%") and document numbers.
 _NUM_START = r"(?<![\d.,/:-])"
 _NUM_END = r"(?![\d%]|[.,/:-]\d)"
-# After a full year a clock may follow directly ("15/03/2022-08:30").
-_YEAR_END = r"(?![\d%]|[.,/]\d)"
+# After a full year a clock may follow directly ("15/03/2022-08:30", "15/03/2022,08:30").
+_YEAR_END = r"(?![\d%]|[./]\d)"
 _DAY = r"(?P<day>\d{1,2})"
 _MONTH = r"(?P<month>\d{1,2})"
 _MONTH_NAME = (
@@ -78,11 +78,14 @@ _SHORT_NUMERIC_CUE = re.compile(
     r"(?:\b(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|lúc|chủ nhật|thứ \w+)|\d(?:h|g|giờ)\d*"
     r"|\d:\d\d|:)[\s,-]*$"
 )
-_SHORT_WORDS = re.compile(_NUM_START + _DAY + _VN_MONTH + _MONTH + r"(?!\d)")
+# The lookahead leaves "15 tháng 3 năm 1850" (a full date out of range) unread.
+_SHORT_WORDS = re.compile(
+    _NUM_START + _DAY + _VN_MONTH + _MONTH + r"(?!\d|\s*(?:,|năm|/|-)?\s*\d{4})"
+)
 
 # 08:30, 08:30:45, 3:06 pm, 11h00, 11h, 11g30, 17 giờ, 17 giờ 30 phút, 8 giờ tối.
 _CLOCK = re.compile(
-    r"(?<![\d:.,/])(?P<hour>\d{1,2})"
+    r"(?<![\d:./])(?P<hour>\d{1,2})"
     r"(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?![\d:])"
     r"|\s?(?:giờ|h|g)(?:\s?(?P<hminute>\d{1,2})(?!\d)(?:\s?phút)?|(?![^\W\d_])))"
     r"(?:\s*(?P<marker>a\.?m\.?|p\.?m\.?|sa|ch|sáng|chiều|tối)(?![^\W\d_]))?"
@@ -139,10 +142,10 @@ def parse_date(text: str | None, now: datetime | None = None) -> datetime | None
     if not s or len(s) > _MAX_LEN:
         return None
     anchor = _vn_now(now)
+    offset, s = _take_offset(s)
     iso = _ISO.search(s)
     if iso and iso["hour"]:
-        return _from_iso_match(iso)
-    offset, s = _take_offset(s)
+        return _from_iso_match(iso, offset)
     found = _find_date(s, anchor.date())
     if found:
         day, start, end = found
@@ -153,7 +156,7 @@ def parse_date(text: str | None, now: datetime | None = None) -> datetime | None
 
 def to_iso(dt: datetime) -> str:
     """ISO 8601 in Vietnam time, seconds always present: 2022-03-15T08:30:00+07:00."""
-    aware = dt if dt.tzinfo else dt.replace(tzinfo=VN)
+    aware = dt.replace(tzinfo=VN) if dt.tzinfo is None else dt
     return aware.astimezone(VN).replace(microsecond=0).isoformat()
 
 
@@ -166,12 +169,14 @@ def parse_iso_datetime(value: str | None) -> datetime | None:
 
 
 def _normalize(text: str) -> str:
+    """NFC, lower case, one plain space between tokens, ASCII hyphens."""
     text = unicodedata.normalize("NFC", text).lower()
     text = _DASHES.sub("-", _INVISIBLE.sub("", text))
     return _SPACES.sub(" ", text).strip()
 
 
 def _vn_now(now: datetime | None) -> datetime:
+    """now in Vietnam time (naive means Vietnam time), whole seconds."""
     if now is None:
         now = datetime.now(VN)
     elif now.tzinfo is None:
@@ -179,18 +184,19 @@ def _vn_now(now: datetime | None) -> datetime:
     return now.astimezone(VN).replace(microsecond=0)
 
 
-def _from_iso_match(match: re.Match[str]) -> datetime | None:
+def _from_iso_match(match: re.Match[str], default: tzinfo | None = None) -> datetime | None:
+    """An _ISO match as a datetime; default is the offset when the value has none."""
     day = _valid_date(int(match["year"]), int(match["month"]), int(match["day"]))
     clock = _valid_clock(match["hour"] or 0, match["minute"] or 0, match["second"] or 0)
-    if day is None or clock is None:
-        return None
-    offset = _iso_offset(match["tz"]) if match["tz"] else None
-    if match["tz"] and offset is None:
+    suffix = match["tz"]
+    offset = _iso_offset(suffix) if suffix else default
+    if day is None or clock is None or (suffix and offset is None):
         return None
     return _assemble(day, clock, offset)
 
 
 def _iso_offset(text: str) -> timezone | None:
+    """'z', '+07', '+0700' or '+07:00' as a fixed offset."""
     if text == "z":
         return timezone.utc
     digits = text[1:].replace(":", "")
@@ -222,6 +228,7 @@ def _find_date(s: str, today: date) -> tuple[date, int, int] | None:
 
 
 def _first_full_date(s: str) -> tuple[date, int, int] | None:
+    """The earliest valid date with a year in s, with its span."""
     found = [
         (match.start(), match.end(), day)
         for pattern in _FULL_DATES
@@ -245,6 +252,7 @@ def _month_number(text: str) -> int:
 
 
 def _first_short_date(s: str, today: date) -> tuple[date, int, int] | None:
+    """The earliest trusted year-less date in s, dated to its latest year, with its span."""
     matches = [m for m in _SHORT_NUMERIC.finditer(s) if _short_date_trusted(s, m)]
     matches.extend(_SHORT_WORDS.finditer(s))
     for match in sorted(matches, key=lambda m: m.start()):
@@ -314,9 +322,7 @@ def _valid_clock(hour: int | str, minute: int | str, second: int | str) -> time 
 
 def _assemble(day: date, clock: time, offset: tzinfo | None) -> datetime | None:
     """day and clock read in offset (Vietnam time when None), converted to Vietnam time."""
-    if offset is None:
-        return datetime.combine(day, clock, VN)
-    result = datetime.combine(day, clock, offset).astimezone(VN)
+    result = datetime.combine(day, clock, VN if offset is None else offset).astimezone(VN)
     return result if _MIN_YEAR <= result.year <= _MAX_YEAR else None
 
 

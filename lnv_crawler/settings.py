@@ -25,6 +25,7 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening ports on a cron host
 
 # Listing pages followed per category (0: no limit). Bounds pager traps.
 LNV_MAX_LISTING_PAGES = 200
@@ -42,9 +43,8 @@ EXTENSIONS = {
 }
 
 # Output: output/lnv-<UTC timestamp>.jsonl, written aside and renamed when complete.
-FEEDS = {
-    "output/lnv-%(run_id)s.jsonl": {"format": "jsonlines", "encoding": "utf-8"},
-}
+# The spider adds it to FEEDS only when the command line (-o/-O) gave no feed.
+LNV_DEFAULT_FEED = "output/lnv-%(run_id)s.jsonl"
 FEED_STORAGES = {
     "": "lnv_crawler.feeds.AtomicFileFeedStorage",
     "file": "lnv_crawler.feeds.AtomicFileFeedStorage",

@@ -15,6 +15,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from .. import urls
@@ -31,6 +32,13 @@ def _flag(value: Any) -> bool:
 
 class LnvSpider(scrapy.Spider):
     name = "lnv"
+
+    @classmethod
+    def update_settings(cls, settings: Settings) -> None:
+        super().update_settings(settings)
+        if not settings.getdict("FEEDS"):
+            settings.set("FEEDS", {settings.get("LNV_DEFAULT_FEED"): {
+                "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
 
     def __init__(self, start_urls: str | None = None, base_url: str | None = None,
                  follow: str = "1", **kwargs: Any):
