@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
 import sys
 import time
 import unicodedata
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -202,7 +204,7 @@ def test_random_date_tokens_never_raise() -> None:
 
 
 @pytest.fixture(params=["UTC", "America/Los_Angeles"])
-def process_tz(request: pytest.FixtureRequest):
+def process_tz(request: pytest.FixtureRequest) -> Iterator[str]:
     """The process time zone set to a non-Vietnam zone, as on a cron host."""
     saved = os.environ.get("TZ")
     os.environ["TZ"] = request.param
@@ -238,6 +240,28 @@ def test_aware_now_is_converted_to_vietnam_time() -> None:
     now = datetime(2026, 11, 25, 17, 30, tzinfo=timezone.utc)
     assert _iso_or_none("Hôm qua", now) == "2026-11-25T00:00:00+07:00"
     assert _iso_or_none("Ngày 26/11", now) == "2026-11-26T00:00:00+07:00"
+
+
+def test_fresh_utc_process_gives_the_same_table() -> None:
+    # A fresh interpreter started with TZ=UTC, as under cron: nothing imported
+    # earlier (dateparser, tzlocal) can have cached the test runner's zone.
+    code = (
+        "import json, sys; from datetime import datetime; from zoneinfo import ZoneInfo; "
+        "from lnv_crawler.dates import parse_date, to_iso; "
+        "now = datetime(2026, 11, 26, 15, 0, tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')); "
+        "found = [parse_date(text, now) for text in json.load(sys.stdin)]; "
+        "print(json.dumps([to_iso(d) if d else None for d in found]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps([text for text, _ in SHAPES] + NO_DATE),
+        env={**os.environ, "TZ": "UTC"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = [iso for _, iso in SHAPES] + [None] * len(NO_DATE)
+    assert json.loads(result.stdout) == expected
 
 
 def test_fast_path_does_not_import_dateparser() -> None:
