@@ -31,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     with serving() as server:
         print(f"sample site served at {server.base_url}", flush=True)
         status = subprocess.call([sys.executable, "-m", "scrapy", "crawl", "lnv",
-                                  "-a", f"base_url={server.base_url}", "-s", "LOG_LEVEL=WARNING",
+                                  "-a", f"base_url={server.base_url}", "-a", "refresh=1",
+                                  # The sample site's articles stay out of a live crawl's state.
+                                  "-s", "LNV_STATE_DIR=output/.state-demo",
+                                  "-s", "LOG_LEVEL=WARNING",
                                   *(argv or [])])
     written = newest_output(output, before)
     if written is None:

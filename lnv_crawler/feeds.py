@@ -31,6 +31,18 @@ def partial_path(final: Path) -> Path:
     return final.with_name(f".{final.name}.{os.getpid()}.part")
 
 
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a small file whole or not at all (the same write-aside-and-rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(path)
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+    fsync_directory(path.parent)
+
+
 class AtomicFileFeedStorage(FileFeedStorage):
     """FileFeedStorage that writes aside and renames into place on close."""
 
@@ -38,6 +50,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
         super().__init__(uri, feed_options=feed_options)
         self.final = Path(self.path)
         self.partial = partial_path(self.final)
+        self.completed = False  # set once the file is in place, for the state and summary
 
     def open(self, spider: Spider) -> IO[bytes]:
         self.final.parent.mkdir(parents=True, exist_ok=True)
@@ -52,3 +65,4 @@ class AtomicFileFeedStorage(FileFeedStorage):
         file.close()
         os.replace(self.partial, self.final)
         fsync_directory(self.final.parent)
+        self.completed = True

@@ -1,14 +1,22 @@
-"""Downloader middleware that keeps every request on the site (or its mirror)."""
+"""Downloader middlewares: site-only requests, incremental runs, polite retries."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from itemadapter import ItemAdapter
+from scrapy import Request, signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 
 from . import urls
+from .state import SeenArticles
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +52,78 @@ class SiteOnlyMiddleware:
         self.crawler.stats.inc_value("lnv/offsite_blocked")
         logger.warning("request off the site refused: %.200s", request.url)
         raise IgnoreRequest(f"off-site URL {request.url[:200]}")
+
+
+class IncrementalStateMiddleware:
+    """Skips articles that earlier runs wrote, and records this run's articles once
+    the output file holding them is complete (contract: one write per article)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store = SeenArticles(Path(crawler.settings.get("LNV_STATE_DIR")))
+        self.pending: dict[str, str] = {}  # url -> article_id, scraped but not yet recorded
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.feed_slot_closed, signal=signals.feed_slot_closed)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        url = request.meta.get("lnv_canonical")
+        refresh = getattr(self.crawler.spider, "refresh", False)
+        if url and not refresh and url in self.store:
+            self.crawler.stats.inc_value("lnv/skipped/seen_before")
+            raise IgnoreRequest(f"written by an earlier run: {url}")
+
+    def item_scraped(self, item) -> None:
+        adapter = ItemAdapter(item)
+        self.pending[adapter["url"]] = adapter["article_id"]
+
+    def feed_slot_closed(self, slot) -> None:
+        if getattr(slot.storage, "completed", False) and self.pending:
+            count = self.store.record(self.pending.items(), str(slot.storage.final))
+            self.crawler.stats.set_value("lnv/state/recorded", count)
+
+    def engine_stopped(self) -> None:
+        self.store.close()
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds a Retry-After header asks for: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries of 429/5xx, waiting first: what Retry-After asks, else an
+    exponential backoff, both capped by RETRY_BACKOFF_MAX seconds."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE")
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX")
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await asyncio.sleep(self.delay(response, result.meta.get("retry_times", 1)))
+        return result
+
+    def delay(self, response: Response, attempt: int) -> float:
+        asked = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
+        wait = asked if asked is not None else self.backoff_base * 2 ** (attempt - 1)
+        if asked is not None:
+            self.crawler.stats.inc_value("lnv/retry_after_honoured")
+        return min(wait, self.backoff_max)

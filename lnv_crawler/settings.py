@@ -22,6 +22,8 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry of a 429/5xx, doubled each time
+RETRY_BACKOFF_MAX = 60.0  # cap, also on what a Retry-After header asks for
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -30,8 +32,14 @@ REMOTE_CONTROL_ENABLED = False  # no listening ports on a cron host
 # Listing pages followed per category (0: no limit). Bounds pager traps.
 LNV_MAX_LISTING_PAGES = 200
 
+# Incremental runs: articles written by earlier runs are not fetched again.
+LNV_STATE_DIR = "output/.state"
+
 DOWNLOADER_MIDDLEWARES = {
+    "lnv_crawler.middlewares.IncrementalStateMiddleware": 40,
     "lnv_crawler.middlewares.SiteOnlyMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "lnv_crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {
     "lnv_crawler.pipelines.NormalizePipeline": 100,

@@ -32,7 +32,8 @@ def run_crawl(tmp_path: Path, *args: str, settings: dict[str, str] | None = None
     output = tmp_path / feed
     cmd = [sys.executable, "-m", "scrapy", "crawl", "lnv", "-O", str(output),
            "-s", "LOG_LEVEL=INFO", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
-    for key, value in (settings or {}).items():
+    settings = {"LNV_STATE_DIR": str(tmp_path / "state"), **(settings or {})}
+    for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
     cmd += list(args)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

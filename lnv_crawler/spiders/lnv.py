@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
@@ -41,10 +42,11 @@ class LnvSpider(scrapy.Spider):
                 "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
 
     def __init__(self, start_urls: str | None = None, base_url: str | None = None,
-                 follow: str = "1", **kwargs: Any):
+                 follow: str = "1", refresh: str = "0", **kwargs: Any):
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/") if base_url else None
         self.follow = _flag(follow)
+        self.refresh = _flag(refresh)
         given = [u.strip() for u in (start_urls or "").split(",") if u.strip()]
         self.start_pages = self._canonical_starts(given) if given else [HOME]
         self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -133,6 +135,8 @@ class LnvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("lnv/skipped/listing_page_limit")
 
     def on_error(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest):
+            return  # refused on purpose (off-site, seen before): counted where refused
         request = failure.request
         status = getattr(getattr(failure.value, "response", None), "status", None)
         kind = f"http_{status}" if status else type(failure.value).__name__
