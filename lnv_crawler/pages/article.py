@@ -68,7 +68,9 @@ _DATE_XPATHS = (
 )
 _CATEGORY_XPATHS = (
     '//li[contains(@class, "menu-alias")]//a',
-    '//*[contains(@class, "breadcrumb")]//a',
+    '//*[contains(@class, "breadcrumb") or contains(@class, "crumb")'
+    ' or contains(@class, "path")]//a',
+    '//a[contains(@class, "cate")]',
     '//*[@itemtype="http://schema.org/BreadcrumbList" or'
     ' @itemtype="https://schema.org/BreadcrumbList"]//a',
     '//nav[contains(@aria-label, "breadcrumb")]//a',
@@ -337,7 +339,7 @@ class ArticlePage:
 
     @cached_property
     def _link_lists(self) -> LinkLists:
-        return LinkLists(self.root, self.url, self.order)
+        return LinkLists(self.root, self.url, self.order, self.content)
 
     def links(self) -> list[dict]:
         return self._link_lists.links()

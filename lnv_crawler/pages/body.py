@@ -163,8 +163,8 @@ def _add_image_box(el: HtmlElement, builder: _Builder) -> None:
     if caption_el:
         caption = text_of(caption_el[0])
     else:
-        rows = [r for r in el.xpath(".//tr | .//*[contains(@class, 'caption')]")
-                if not r.xpath(".//img")]
+        rows = [r for r in el.xpath(".//*[contains(@class, 'caption')]") if not r.xpath(".//img")]
+        rows = rows or [r for r in el.xpath(".//tr") if not r.xpath(".//img")]
         caption = " ".join(t for t in (text_of(r) for r in rows) if t)
         if not rows:
             caption = normalize_text(" ".join(el.xpath(".//text()[not(ancestor::script)]")))

@@ -63,14 +63,23 @@ class Heading:
 class LinkLists:
     """The article's link lists (contract field `links`) and its "Xem thêm" URL."""
 
-    def __init__(self, root: HtmlElement, page_url: str, order: dict[HtmlElement, int]):
+    def __init__(self, root: HtmlElement, page_url: str, order: dict[HtmlElement, int],
+                 content: HtmlElement | None = None):
         self.root = root
         self.page_url = page_url
         self.order = order
+        # Boxes of links inside the article body ("Tin liên quan: …") are part of
+        # the text's furniture, not of the page's link lists.
+        self.content = content
         self.anchors = self._article_anchors()
-        self.headings = self._headings()
+        self.headings = [h for h in self._headings() if not self._in_content(h.element)]
 
     # -- building blocks -------------------------------------------------
+
+    def _in_content(self, element: HtmlElement) -> bool:
+        if self.content is None:
+            return False
+        return self.order[self.content] <= self.order[element] <= self._end(self.content)
 
     def _article_anchors(self) -> list[ArticleLink]:
         page = urls.canonicalize(self.page_url)
@@ -153,7 +162,7 @@ class LinkLists:
         groups = self._tab_groups()
         for group in groups:
             panes = [self._tab_pane(h) for h in group]
-            if all(panes):
+            if all(pane is not None for pane in panes):
                 for heading, pane in zip(group, panes, strict=False):
                     for link in self._links_in(pane):
                         assigned.setdefault(link.position, heading.section)
