@@ -13,6 +13,7 @@ import os
 import re
 import statistics
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -67,9 +68,10 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
 
 
 def escape_problems(text: str) -> list[str]:
-    """The contract wants real UTF-8; ASCII escapes (controls) are what JSON requires."""
+    """Non-ASCII characters written as \\u escapes: the contract wants them as UTF-8 (escapes
+    of ASCII characters are left alone, JSON requires them for control characters)."""
     escapes = [match.group(0)[-6:] for match in _ESCAPE.finditer(text)
-               if int(match.group(1), 16) > 0x7F]  # fmt: skip
+               if int(match.group(1), 16) > 0x7F]
     if not escapes:
         return []
     return [f"non-ASCII written as \\u escapes instead of UTF-8: {', '.join(escapes[:3])}"]
@@ -84,10 +86,9 @@ def text_problems(value: Any, path: tuple[str, ...] = ()) -> list[str]:
         # The first character that normalizing changes (or the end of the shorter one).
         pairs = enumerate(zip(value, clean, strict=False))
         at = next((i for i, (old, new) in pairs if old != new), len(clean))
-        # ascii() makes the culprit visible: combining marks, zero-width and control characters.
-        excerpt = ascii(value[max(at - 10, 0):at + 10])
+        excerpt = visible(value[max(at - 10, 0):at + 10])
         return [f"{'/'.join(path) or '<record>'}: breaks the text rules at character {at + 1}: "
-                f"{excerpt}"]
+                f"'{excerpt}'"]
     if isinstance(value, dict):
         children = value.items()
     elif isinstance(value, list):
@@ -96,6 +97,13 @@ def text_problems(value: Any, path: tuple[str, ...] = ()) -> list[str]:
         return []
     return [problem for key, child in children
             for problem in text_problems(child, (*path, str(key)))]
+
+
+def visible(text: str) -> str:
+    """Escape what cannot be seen: invisible and control characters, and combining marks
+    (decomposed, non-NFC text looks exactly like clean text)."""
+    return "".join(ascii(char)[1:-1] if unicodedata.combining(char) or not char.isprintable()
+                   else char for char in text)
 
 
 def good_records(paths: Iterable[Path], tally: Counter[str]) -> Iterator[dict[str, Any]]:
@@ -193,9 +201,8 @@ def distribution(values: list[int]) -> dict[str, float | None]:
     if not values:
         return dict.fromkeys(("min", "p25", "median", "p75", "max", "mean"))
     # quantiles() needs two data points; a single value is all of its own quartiles.
-    quartiles = (statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1
-                 else values * 3)  # fmt: skip
-    p25, median, p75 = quartiles
+    p25, median, p75 = (statistics.quantiles(values, n=4, method="inclusive")
+                        if len(values) > 1 else values * 3)
     return {"min": min(values), "p25": p25, "median": median, "p75": p75, "max": max(values),
             "mean": round(statistics.fmean(values), 1)}
 
@@ -256,7 +263,9 @@ def merge(paths: list[Path], output: Path) -> int:
 # --- command line -------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lnv-crawler", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="lnv-crawler",
+        description="Check, summarize and merge lnv_crawler JSON Lines output; run the demo.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("validate", help="check files against the output contract")
@@ -274,7 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.set_defaults(run=lambda args: merge(args.files, args.output))
 
     # Its arguments go to `scrapy crawl` untouched, so they are collected as unknown ones.
-    commands.add_parser("demo", help="crawl the bundled sample site (ARGS go to scrapy crawl)")
+    commands.add_parser("demo", help="crawl the bundled sample site",
+                        usage="lnv-crawler demo [SCRAPY_CRAWL_ARGUMENT ...]")
     return parser
 
 

@@ -38,10 +38,9 @@ def failure_reason(stats: dict[str, Any]) -> str | None:
         errors = _grouped(stats, "downloader/exception_type_count/")
         kinds = ", ".join(f"{k.rsplit('.', 1)[-1]} x{v}" for k, v in errors.items())
         return f"the site could not be reached ({kinds or 'no response'})"
-    article_requests = stats.get("lnv/requests/article", 0)
-    skipped = stats.get("lnv/skipped/seen_before", 0)
-    if article_requests > skipped and not stats.get("lnv/responses/article", 0):
-        return f"every article request failed ({article_requests - skipped} requested)"
+    failed = stats.get("lnv/errors/article", 0)
+    if failed and not stats.get("lnv/responses/article", 0):
+        return f"every article request failed ({failed} failed)"
     return None
 
 

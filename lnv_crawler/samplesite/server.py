@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,8 @@ class SampleSiteHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
+        if self.server.delay:
+            time.sleep(self.server.delay)  # a slow site, for tests that stop a crawl midway
         file = page_path(path, self.server.root)
         if ".." in Path(path).parts or not file.is_file():
             self._send(404, _NOT_FOUND, "text/html; charset=utf-8")
@@ -47,9 +50,10 @@ class SampleSiteHandler(BaseHTTPRequestHandler):
 class SampleSiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int = 0, root: Path = SITE_DIR):
+    def __init__(self, port: int = 0, root: Path = SITE_DIR, delay: float = 0.0):
         super().__init__(("127.0.0.1", port), SampleSiteHandler)
         self.root = root
+        self.delay = delay
         self.requested_paths: list[str] = []
 
     @property
@@ -58,9 +62,10 @@ class SampleSiteServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serving(port: int = 0, root: Path = SITE_DIR) -> Iterator[SampleSiteServer]:
+def serving(port: int = 0, root: Path = SITE_DIR,
+            delay: float = 0.0) -> Iterator[SampleSiteServer]:
     """Serve the sample site in a background thread for the duration of a block."""
-    server = SampleSiteServer(port, root)
+    server = SampleSiteServer(port, root, delay)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -69,8 +69,6 @@ class LnvSpider(scrapy.Spider):
 
     def _request(self, canonical: str, dont_filter: bool = False) -> scrapy.Request:
         is_article = urls.is_article_url(canonical)
-        if is_article:
-            self.crawler.stats.inc_value("lnv/requests/article")
         return scrapy.Request(
             urls.to_fetch_url(canonical, self.base_url),
             callback=self.parse,

@@ -1,0 +1,133 @@
+"""Micro-benchmarks: the article page object against bare lxml and trafilatura,
+and parse_date against dateparser, on the same inputs for each contestant."""
+
+from __future__ import annotations
+
+import time
+import timeit
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+
+import dateparser
+import lxml.html
+
+from lnv_crawler.dates import VN, parse_date
+from lnv_crawler.pages.article import ArticlePage
+
+from .markup import SITE
+
+ABSOLUTE_DATES = (
+    "15/03/2022 08:30",
+    "Thứ Năm, 15/03/2022, 08:30 (GMT+7)",
+    "ngày 15 tháng 3 năm 2022",
+    "11h00 ngày 15/3/2022",
+    "15/03/2022",
+    "2022-03-15 08:30",
+    "Thứ hai, 02/01/2023 - 14:05",
+    "15-03-2022 | 08:30",
+    "Cập nhật: 08:30 15/03/2022",
+    "17 giờ 30 ngày 15/03/2022",
+    "3:06 PM 15/03/2022",
+    "Chiều ngày 3/12/2025",
+)
+OTHER_DATES = (
+    "3 giờ trước",
+    "5 phút trước",
+    "cách đây 2 ngày",
+    "1 tuần trước",
+    "2 tháng trước",
+    "Hôm qua lúc 10:20",
+    "Sáng nay",
+    "vừa xong",
+    "Chiều 23/12",
+    "23/12 lúc 15:30",
+    "tuần trước",
+    "Lượt xem: 4186",
+    "Số: 2646/QĐ-BCT",
+    "Giá: 27.000 đồng",
+    "Hotline: 0243.123.4567",
+)
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=VN)
+_DATEPARSER_SETTINGS = {
+    "DATE_ORDER": "DMY",
+    "TIMEZONE": "Asia/Ho_Chi_Minh",
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "RELATIVE_BASE": NOW.replace(tzinfo=None),
+    "PREFER_DATES_FROM": "past",
+}
+_REPEAT = 3
+
+
+def _seconds(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+# -- page parsing --------------------------------------------------------------------
+
+
+def parse_bench(files: Sequence[Path], trafilatura: ModuleType | None) -> dict:
+    """Mean milliseconds per page of each parser over the same pages (str, as Scrapy's
+    response.text), best of a few passes; trafilatura gets one pass, being slow."""
+    pages = [(f.read_text("utf-8"), f"{SITE}/{f.name}") for f in files]
+    contestants: dict[str, Callable[[str, str], object]] = {
+        "lxml_fromstring": lambda html, url: lxml.html.fromstring(html),
+        "lnv_article_page": lambda html, url: ArticlePage(html, url).to_item(),
+    }
+    if trafilatura is not None:
+        contestants["trafilatura_extract"] = lambda html, url: trafilatura.extract(html, url=url)
+    result: dict = {"pages": len(pages)}
+    for name, parse in contestants.items():
+        parse(*pages[0])  # warm-up: imports, caches
+        passes = 1 if name == "trafilatura_extract" else _REPEAT
+        best = min(_seconds(lambda p=parse: [p(html, url) for html, url in pages])
+                   for _ in range(passes))
+        result[f"{name}_ms"] = round(best / len(pages) * 1000, 3)
+    records = [ArticlePage(html, url).to_item() for html, url in pages]
+    result["lnv_records"] = sum(1 for r in records if r is not None)
+    return result
+
+
+# -- dates ---------------------------------------------------------------------------
+
+
+def _dateparser(text: str) -> datetime | None:
+    return dateparser.parse(text, languages=["vi"], settings=_DATEPARSER_SETTINGS)
+
+
+def _per_call(func: Callable[[str], object], text: str, number: int) -> float:
+    timer = timeit.Timer(lambda: func(text))
+    return min(timer.repeat(repeat=_REPEAT, number=number)) / number
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _shape(text: str) -> dict:
+    ours = _per_call(lambda t: parse_date(t, now=NOW), text, 300)
+    theirs = _per_call(_dateparser, text, 30)
+    return {"text": text, "parse_date_us": round(ours * 1e6, 1),
+            "dateparser_us": round(theirs * 1e6, 1), "speedup": round(theirs / ours, 1),
+            "parse_date": _iso(parse_date(text, now=NOW)), "dateparser": _iso(_dateparser(text))}
+
+
+def _group(shapes: Sequence[str]) -> dict:
+    rows = [_shape(text) for text in shapes]
+    ours = sum(r["parse_date_us"] for r in rows)
+    theirs = sum(r["dateparser_us"] for r in rows)
+    slowest = min(rows, key=lambda r: r["speedup"])
+    return {"speedup": round(theirs / ours, 1), "min_speedup": slowest["speedup"],
+            "slowest_shape": slowest["text"], "parse_date_us_mean": round(ours / len(rows), 1),
+            "dateparser_us_mean": round(theirs / len(rows), 1), "shapes": rows}
+
+
+def dates_bench() -> dict:
+    """parse_date against dateparser, per shape and per group (absolute / the rest)."""
+    for text in (*ABSOLUTE_DATES, *OTHER_DATES):  # warm-up: language data, lazy imports
+        parse_date(text, now=NOW)
+        _dateparser(text)
+    return {"absolute": _group(ABSOLUTE_DATES), "other": _group(OTHER_DATES)}
