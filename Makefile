@@ -28,3 +28,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)

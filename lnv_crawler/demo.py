@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "-a", f"base_url={server.base_url}", "-a", "refresh=1",
                                   # The sample site's articles stay out of a live crawl's state.
                                   "-s", "LNV_STATE_DIR=output/.state-demo",
+                                  # Loopback: no need to be gentle.
+                                  "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
                                   "-s", "LOG_LEVEL=WARNING",
                                   *(argv or [])])
     written = newest_output(output, before)

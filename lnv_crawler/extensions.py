@@ -41,6 +41,9 @@ def failure_reason(stats: dict[str, Any]) -> str | None:
     failed = stats.get("lnv/errors/article", 0)
     if failed and not stats.get("lnv/responses/article", 0):
         return f"every article request failed ({failed} failed)"
+    monitors = stats.get("lnv/monitors/failed")
+    if monitors:
+        return "monitor failed: " + "; ".join(monitors)
     return None
 
 
@@ -63,6 +66,9 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "download_errors": _grouped(stats, "downloader/exception_type_count/"),
         "requests_refused_off_site": stats.get("lnv/offsite_blocked", 0),
         "pages_not_articles": stats.get("lnv/skipped/not_article", 0),
+        "monitors_failed": stats.get("lnv/monitors/failed"),
+        "field_coverage": {k: round(v, 4) for k, v in
+                           _grouped(stats, "spidermon_field_coverage/dict/").items()},
         "exit_status": stats.get("lnv/exit_status", 0),
         "exit_reason": stats.get("lnv/exit_reason"),
     }

@@ -1,5 +1,12 @@
 """Scrapy settings for lnv_crawler (see README "Options" for the LNV_* ones)."""
 
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
+
+# spidermon 1.27 still calls Spider.log(); the warning says nothing to an operator.
+warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="spidermon")
+
 BOT_NAME = "lnv_crawler"
 SPIDER_MODULES = ["lnv_crawler.spiders"]
 NEWSPIDER_MODULE = "lnv_crawler.spiders"
@@ -47,7 +54,30 @@ ITEM_PIPELINES = {
     "lnv_crawler.pipelines.DedupPipeline": 300,
 }
 EXTENSIONS = {
-    "lnv_crawler.extensions.RunOutcome": 500,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "lnv_crawler.extensions.RunOutcome": 510,
+}
+
+# Monitors at the close of every crawl (lnv_crawler/monitors.py). A failed one is
+# named in the run summary and makes the exit status non-zero.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["lnv_crawler.monitors.CloseSuite"]
+SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # top-level fields only: cheap per item
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # null is not coverage
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished", "shutdown"]  # a graceful stop is fine
+SPIDERMON_MAX_ERRORS = 100  # ERROR log lines
+LNV_MONITOR_MIN_ITEMS = 0  # an incremental run over an unchanged site writes nothing
+LNV_MONITOR_MAX_FAILED_SHARE = 0.20  # 5xx, timeouts, connection errors / requests
+LNV_MONITOR_MAX_EMPTY_ARTICLE_SHARE = 0.20  # article pages (200) that gave no record
+LNV_MONITOR_COVERAGE_MIN_ITEMS = 20  # field coverage is judged on runs this large
+LNV_FIELD_COVERAGE = {
+    "title": 0.99,
+    "body": 0.99,
+    "published_at": 0.95,
+    "sapo": 0.80,
+    "authors": 0.50,
+    "links": 0.90,
 }
 
 # Output: output/lnv-<UTC timestamp>.jsonl, written aside and renamed when complete.

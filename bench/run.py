@@ -1,0 +1,145 @@
+"""`python -m bench`: generate the corpus, serve it, crawl it with lnv and the bare
+spider in turns, run the micro-benchmarks, print the report and the targets."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
+
+from . import CORPUS_DIR, RESULTS_DIR, corpus, micro, report
+from .crawl import CrawlResult, crawl
+from .server import StaticServer, serving
+
+MAIN, SCALE = "main", "scale"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--pages", type=int, default=2000, help="article pages of the corpus")
+    parser.add_argument("--rounds", type=int, default=2, help="crawls of each engine (A B A B)")
+    parser.add_argument("--quick", action="store_true", help="skip the 8,000-page RSS run")
+    parser.add_argument("--scale-pages", type=int, default=8000,
+                        help="article pages of the RSS scale run")
+    parser.add_argument("--micro-pages", type=int, default=200,
+                        help="corpus pages the parser micro-benchmark uses")
+    parser.add_argument("--seed", type=int, default=20240315)
+    parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per crawl")
+    parser.add_argument("--python-server", action="store_true",
+                        help="serve with the threaded http.server even if nginx is there")
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.pages < 1 or args.scale_pages < 1 or args.micro_pages < 1:
+        parser.error("--rounds, --pages, --scale-pages and --micro-pages must be positive")
+    return args
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def ensure_trafilatura() -> ModuleType | None:
+    """trafilatura, pip-installed into this environment if missing; None if it cannot be."""
+    try:
+        return importlib.import_module("trafilatura")
+    except ImportError:
+        progress("installing trafilatura (bench only) with pip...")
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "trafilatura"],
+                          check=False, timeout=600)
+    importlib.invalidate_caches()
+    try:
+        return importlib.import_module("trafilatura")
+    except ImportError:
+        progress(f"note: trafilatura could not be installed (pip exit {done.returncode}); "
+                 "its comparison is skipped")
+        return None
+
+
+def _sample(files: list[Path], count: int) -> list[Path]:
+    """count files spread evenly over the corpus."""
+    step = max(1, len(files) // count)
+    return files[::step][:count]
+
+
+def _summary(runs: list[CrawlResult], engine: str) -> dict:
+    mine = [r for r in runs if r.engine == engine]
+    return {"pages_per_second": round(statistics.median(r.pages_per_second for r in mine), 1),
+            "peak_rss_mb": round(statistics.median(r.peak_rss_mb for r in mine), 1)}
+
+
+def crawl_rounds(server: StaticServer, starts: list[str], args: argparse.Namespace) -> dict:
+    runs = []
+    for round_number in range(1, args.rounds + 1):
+        for engine in ("lnv", "bare"):
+            progress(f"crawl round {round_number}/{args.rounds}: {engine}")
+            runs.append(crawl(engine, MAIN, server, starts, args.timeout))
+    lnv, bare = _summary(runs, "lnv"), _summary(runs, "bare")
+    ratio = lnv["pages_per_second"] / bare["pages_per_second"] if bare["pages_per_second"] else 0
+    return {"runs": [r.as_dict() for r in runs], "lnv": lnv, "bare": bare,
+            "ratio_lnv_bare": round(ratio, 3)}
+
+
+def scale_run(server: StaticServer, manifest: dict, baseline_rss: float,
+              args: argparse.Namespace) -> dict:
+    progress(f"scale crawl: lnv on {manifest['articles']} articles")
+    run = crawl("lnv", SCALE, server, manifest["start_urls"], args.timeout)
+    ratio = run.peak_rss_mb / baseline_rss if baseline_rss else 0
+    return {"articles": manifest["articles"], "pages": manifest["pages"], "run": run.as_dict(),
+            "baseline_rss_mb": baseline_rss, "rss_ratio": round(ratio, 3)}
+
+
+def checks(manifests: dict[str, dict], results: dict) -> list[str]:
+    """Problems that make the numbers suspect: failed crawls, pages or records missing."""
+    runs = [(MAIN, r) for r in results["crawl"]["runs"]]
+    if results.get("scale"):
+        runs.append((SCALE, results["scale"]["run"]))
+    problems = []
+    for name, run in runs:
+        manifest = manifests[name]
+        wanted_records = manifest["articles"] if run["engine"] == "lnv" else manifest["pages"]
+        if run["exit_code"] or run["pages"] != manifest["pages"] or (
+                run["records"] != wanted_records):
+            problems.append(
+                f"check: {run['engine']} on {name}: exit {run['exit_code']}, {run['pages']}/"
+                f"{manifest['pages']} pages, {run['records']}/{wanted_records} records")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    trafilatura = ensure_trafilatura()
+    sizes = {MAIN: args.pages} if args.quick else {MAIN: args.pages, SCALE: args.scale_pages}
+    manifests = {}
+    for name, count in sizes.items():
+        progress(f"corpus {name}: {count} articles (generated once per seed and size)")
+        manifests[name] = corpus.ensure(CORPUS_DIR / name, count, args.seed)
+    pages = _sample(corpus.article_files(CORPUS_DIR / MAIN), args.micro_pages)
+    progress("micro-benchmarks: page parsing, dates")
+    results: dict = {
+        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "args": vars(args),
+        "corpus": manifests[MAIN],
+        "parse": micro.parse_bench(pages, trafilatura),
+        "dates": micro.dates_bench(),
+    }
+    with serving({n: CORPUS_DIR / n for n in manifests}, not args.python_server) as server:
+        results["server"] = server.kind
+        results["crawl"] = crawl_rounds(server, manifests[MAIN]["start_urls"], args)
+        if SCALE in manifests:
+            baseline = results["crawl"]["lnv"]["peak_rss_mb"]
+            results["scale"] = scale_run(server, manifests[SCALE], baseline, args)
+    results["checks"] = checks(manifests, results)
+    found = report.targets(results)
+    report.write_json(RESULTS_DIR / "latest.json", results, found)
+    print(report.console(results, found))
+    print("\nMarkdown for the README's Performance section:\n")
+    print(report.markdown(results, found))
+    return 1 if results["checks"] else 0
