@@ -27,6 +27,13 @@ def _grouped(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
 
+def download_errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
+    """Exceptions of the downloader, without the requests we refused on purpose."""
+    errors = _grouped(stats, "downloader/exception_type_count/")
+    errors.pop("scrapy.exceptions.IgnoreRequest", None)
+    return errors
+
+
 def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else value
 
@@ -35,7 +42,7 @@ def failure_reason(stats: dict[str, Any]) -> str | None:
     """Why the run failed, or None when it completed (an empty incremental run did)."""
     requests = stats.get("downloader/request_count", 0)
     if requests and not stats.get("downloader/response_count", 0):
-        errors = _grouped(stats, "downloader/exception_type_count/")
+        errors = download_errors_by_kind(stats)
         kinds = ", ".join(f"{k.rsplit('.', 1)[-1]} x{v}" for k, v in errors.items())
         return f"the site could not be reached ({kinds or 'no response'})"
     failed = stats.get("lnv/errors/article", 0)
@@ -63,9 +70,9 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "http_errors": {k: v for k, v in statuses.items() if k.isdigit() and int(k) >= 400},
         "retries": stats.get("retry/count", 0),
         "retries_given_up": stats.get("retry/max_reached", 0),
-        "download_errors": _grouped(stats, "downloader/exception_type_count/"),
+        "download_errors": download_errors_by_kind(stats),
         "requests_refused_off_site": stats.get("lnv/offsite_blocked", 0),
-        "pages_not_articles": stats.get("lnv/skipped/not_article", 0),
+        "pages_skipped": _grouped(stats, "lnv/skipped/"),  # seen_before, media, error, unparsed…
         "monitors_failed": stats.get("lnv/monitors/failed"),
         "field_coverage": {k: round(v, 4) for k, v in
                            _grouped(stats, "spidermon_field_coverage/dict/").items()},

@@ -36,6 +36,12 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening ports on a cron host
 
+# Distributed mode: set REDIS_URL (redis://host:6379) to share the queue and seen-set
+# between workers (lnv_crawler/distributed.py); a worker exits after the shared
+# queue has stayed empty this long.
+REDIS_URL = None
+LNV_REDIS_IDLE_SECONDS = 10.0
+
 # Listing pages followed per category (0: no limit). Bounds pager traps.
 LNV_MAX_LISTING_PAGES = 200
 
@@ -70,6 +76,7 @@ SPIDERMON_MAX_ERRORS = 100  # ERROR log lines
 LNV_MONITOR_MIN_ITEMS = 0  # an incremental run over an unchanged site writes nothing
 LNV_MONITOR_MAX_FAILED_SHARE = 0.20  # 5xx, timeouts, connection errors / requests
 LNV_MONITOR_MAX_EMPTY_ARTICLE_SHARE = 0.20  # article pages (200) that gave no record
+LNV_MONITOR_DRIFT_MIN_PAGES = 5  # ... judged once this many article pages were fetched
 LNV_MONITOR_COVERAGE_MIN_ITEMS = 20  # field coverage is judged on runs this large
 LNV_FIELD_COVERAGE = {
     "title": 0.99,

@@ -180,18 +180,31 @@ class ArticlePage:
 
     # -- fields ------------------------------------------------------------
 
-    def is_article(self) -> bool:
-        if self.root is None or not urls.is_article_url(self.url):
-            return False
+    def rejection(self) -> str | None:
+        """Why this page gives no record, or None for an article.
+
+        "media" (video, photo pages) and "error" (a "not found" page answered 200)
+        are expected; "unparsed" is an article-shaped page whose title or body was
+        not found, the sign of a template the parser does not know.
+        """
+        if self.root is None:
+            return "empty"
+        if not urls.is_article_url(self.url):
+            return "not_article_url"
+        if self._is_media():
+            return "media"
+        title = self.title()
+        if title and _ERROR_TITLE.search(title):
+            return "error"
+        return None if title and self.body() else "unparsed"
+
+    def _is_media(self) -> bool:
         if urlsplit(self.url).path.split("/")[1] in _NON_ARTICLE_SECTIONS:
-            return False
+            return True
         types = set().union(*(ld_types(o) for o in self.ld)) if self.ld else set()
         if types & _NON_ARTICLE_TYPES and not types & set(_ARTICLE_TYPES[:-1]):
-            return False
-        if (meta_content(self.root, "og:type") or "").startswith("video"):
-            return False
-        title = self.title()
-        return bool(title) and not _ERROR_TITLE.search(title) and bool(self.body())
+            return True
+        return (meta_content(self.root, "og:type") or "").startswith("video")
 
     def title(self) -> str | None:
         if self.title_element is not None:
@@ -351,7 +364,7 @@ class ArticlePage:
 
     def to_item(self) -> dict | None:
         """The contract's record, or None when the page is not an article."""
-        if not self.is_article():
+        if self.rejection() is not None:
             return None
         return {
             "schema_version": SCHEMA_VERSION,

@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from .. import urls
+from .. import distributed, urls
 from ..pages.article import ArticlePage
 from ..pages.listing import ListingPage, page_number
 
@@ -37,6 +37,7 @@ class LnvSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings: Settings) -> None:
         super().update_settings(settings)
+        distributed.enable(settings)
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", {settings.get("LNV_DEFAULT_FEED"): {
                 "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
@@ -62,6 +63,8 @@ class LnvSpider(scrapy.Spider):
         return starts
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not getattr(self, "seeds_start_urls", True):
+            return  # a shared crawl another worker has seeded
         for url in self.start_pages:
             yield self._request(url, dont_filter=True)
 
@@ -104,14 +107,15 @@ class LnvSpider(scrapy.Spider):
     def parse_article(self, response: TextResponse, url: str) -> Iterator[Any]:
         self.crawler.stats.inc_value("lnv/responses/article")
         page = ArticlePage(response.text, url, fetched_at=datetime.now(timezone.utc))
-        item = page.to_item()
-        if item is None:
-            self.crawler.stats.inc_value("lnv/skipped/not_article")
-            self.logger.info("article-shaped page gave no article: %s", url)
+        rejection = page.rejection()
+        if rejection is None:
+            yield page.to_item()
+        else:
+            self.crawler.stats.inc_value(f"lnv/skipped/{rejection}")
+            log = self.logger.warning if rejection == "unparsed" else self.logger.info
+            log("article-shaped page gave no record (%s): %s", rejection, url)
             if page.root is None:
                 return
-        else:
-            yield item
         yield from self._follow(link["url"] for link in page.links())
         yield from self._follow(ListingPage(page.root, url).category_urls())
         more = page.more_url()

@@ -1,0 +1,102 @@
+"""Distributed mode on a real redis-server (started here on a free loopback port):
+two workers share the queue and the seen-set; a killed worker leaves the rest of the
+queue to the other."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT
+
+from lnv_crawler.samplesite import expected_records
+from lnv_crawler.samplesite.server import serving
+
+EXPECTED = sorted(expected_records())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is missing: `make test` installs it (apt-get install redis-server)"
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def start_worker(tmp_path: Path, name: str, base_url: str, redis: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "lnv", "-a", f"base_url={base_url}",
+           "-O", str(tmp_path / f"{name}.jsonl"), "-s", f"REDIS_URL={redis}",
+           "-s", f"LNV_STATE_DIR={tmp_path / name}", "-s", "LNV_REDIS_IDLE_SECONDS=6",
+           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+           "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "LOG_LEVEL=INFO"]
+    return subprocess.Popen(cmd, cwd=PROJECT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def urls_in(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [json.loads(line)["url"] for line in path.read_text("utf-8").splitlines() if line]
+
+
+def test_two_workers_write_every_article_once(tmp_path, redis_url):
+    with serving(delay=0.5) as server:  # slow enough for both workers to take part
+        workers = [start_worker(tmp_path, name, server.base_url, redis_url) for name in "ab"]
+        errors = [w.communicate(timeout=180)[1] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], [e[-1500:] for e in errors]
+    a, b = urls_in(tmp_path / "a.jsonl"), urls_in(tmp_path / "b.jsonl")
+    print(f"\nworker a wrote {len(a)}, worker b wrote {len(b)}")
+    assert sorted(a + b) == EXPECTED, "the union holds every article exactly once"
+    assert sum("seeds the start URLs" in e for e in errors) == 1
+
+
+def test_a_killed_worker_leaves_the_queue_to_the_other(tmp_path, redis_url):
+    with serving(delay=0.2) as server:
+        a = start_worker(tmp_path, "a", server.base_url, redis_url)
+        b = start_worker(tmp_path, "b", server.base_url, redis_url)
+        deadline = time.monotonic() + 60
+        while len(server.requested_paths) < 8:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        a.kill()
+        a.communicate(timeout=30)
+        _, err = b.communicate(timeout=180)
+        assert b.returncode == 0, err[-2000:]
+        assert "last worker out" in err, "the survivor emptied the shared queue"
+        survivor = urls_in(tmp_path / "b.jsonl")
+        assert not (tmp_path / "a.jsonl").exists(), "a killed worker publishes nothing"
+        # What the killed worker held (fetched, or found and not yet queued) comes back
+        # in the next run: the survivor's state knows what it wrote.
+        again = start_worker(tmp_path, "b", server.base_url, redis_url)
+        _, err = again.communicate(timeout=180)
+        assert again.returncode == 0, err[-2000:]
+        rerun = urls_in(tmp_path / "b.jsonl")
+    print(f"\nkilled worker: survivor wrote {len(survivor)}, the next run {len(rerun)}, "
+          f"of {len(EXPECTED)}")
+    assert len(survivor) == len(set(survivor))
+    assert sorted(survivor + rerun) == EXPECTED, "over two runs: nothing lost, nothing twice"
