@@ -20,6 +20,8 @@ from .byline import authors_of, looks_like_byline
 from .dom import (
     HtmlElement,
     document_order,
+    is_in_menu,
+    is_site_chrome,
     json_ld,
     ld_types,
     ld_value,
@@ -32,9 +34,14 @@ from .sections import LinkLists
 _ARTICLE_TYPES = ("newsarticle", "article", "reportagenewsarticle", "blogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "webpage")
 _NON_ARTICLE_TYPES = frozenset({"videoobject", "imagegallery", "mediagallery", "collectionpage"})
-_NON_ARTICLE_SECTIONS = frozenset({"video", "videos", "photo", "anh", "tag", "tags", "podcast"})
-_ERROR_TITLE = re.compile(r"không tìm thấy|lỗi 404|\b404\b|page not found|trang không tồn tại",
-                          re.IGNORECASE)
+_NON_ARTICLE_SECTIONS = frozenset({"video", "videos", "photo", "photos", "anh", "tag", "tags",
+                                   "podcast", "multimedia", "gallery", "album", "media"})
+_MEDIA_TITLE = re.compile(r"^\s*\[(?:ảnh|video|photo|clip|infographic|podcast)\]", re.IGNORECASE)
+_ERROR_TITLE = re.compile(r"không tìm thấy|lỗi 404|\b404\b|page not found|trang không tồn tại"
+                          r"|^thông báo$", re.IGNORECASE)
+_ERROR_TEXT = re.compile(
+    r"^(?:bài viết|trang|nội dung)[^.]{0,40}(?:không tồn tại|đã bị (?:gỡ|xóa|xoá))",
+    re.IGNORECASE)
 
 _CONTENT_XPATHS = (
     '//*[@id="__MB_MASTERCMS_EL_3"]',
@@ -71,6 +78,8 @@ _CATEGORY_XPATHS = (
     '//*[contains(@class, "breadcrumb") or contains(@class, "crumb")'
     ' or contains(@class, "path")]//a',
     '//a[contains(@class, "cate")]',
+    '//*[contains(@class, "cate") or contains(@class, "chuyen-muc") or contains(@class, "section")'
+    ' or contains(@class, "category")]//a',
     '//*[@itemtype="http://schema.org/BreadcrumbList" or'
     ' @itemtype="https://schema.org/BreadcrumbList"]//a',
     '//nav[contains(@aria-label, "breadcrumb")]//a',
@@ -80,6 +89,12 @@ _AGENCY = re.compile(r"^\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Two spellings of one headline: equal, or one most of the other."""
+    a, b = a.lower(), b.lower()
+    return a == b or (a in b and 2 * len(a) >= len(b)) or (b in a and 2 * len(b) >= len(a))
 
 
 def split_agency(text: str | None) -> tuple[str | None, str | None]:
@@ -115,11 +130,33 @@ class ArticlePage:
 
     @cached_property
     def title_element(self) -> HtmlElement | None:
+        """The article's h1: not the logo's, preferably the one the metadata names."""
+        candidates: list[HtmlElement] = []
         for xpath in _TITLE_XPATHS:
             for h1 in self.root.xpath(xpath):
-                if len(text_of(h1)) >= 5 and not h1.xpath(".//img"):
-                    return h1
-        return None
+                if h1 not in candidates and len(text_of(h1)) >= 5 and not is_site_chrome(h1):
+                    candidates.append(h1)
+        named = self._metadata_titles()
+        for h1 in candidates:
+            if any(_same_title(text_of(h1), name) for name in named):
+                return h1
+        return candidates[0] if candidates else None
+
+    def _metadata_titles(self) -> list[str]:
+        names = [meta_content(self.root, "og:title", "twitter:title"),
+                 ld_value(self.ld, "headline", _ARTICLE_TYPES), self.root.findtext(".//title")]
+        return [_SITE_SUFFIX.sub("", normalize_text(n)) for n in names if isinstance(n, str)]
+
+    @cached_property
+    def _article_box(self) -> HtmlElement | None:
+        """The smallest element holding both the headline and the body, if both are known."""
+        if self.content is None or self.title_element is None:
+            return None
+        title_ancestors = set(self.title_element.iterancestors())
+        return next((a for a in self.content.iterancestors() if a in title_ancestors), None)
+
+    def _inside(self, el: HtmlElement, box: HtmlElement | None) -> bool:
+        return box is not None and (el is box or box in el.iterancestors())
 
     @cached_property
     def content(self) -> HtmlElement | None:
@@ -159,17 +196,24 @@ class ArticlePage:
         return None, None
 
     def _description_block(self) -> str | None:
-        after = self.order.get(self.title_element, -1) if self.title_element is not None else -1
+        """The lead printed between the headline and the body (nearest the body wins:
+        blocks classed "sapo" elsewhere on the page belong to list items)."""
+        if self.content is None:
+            return None
+        start = self.order[self.content]
+        after = self.order[self.title_element] if self.title_element is not None else -1
+        best: tuple[int, str] | None = None
         for xpath in _SAPO_XPATHS:
             for el in self.root.xpath(xpath):
-                if el.xpath("ancestor-or-self::a | ancestor::li") or self.order[el] < after:
+                position = self.order[el]
+                if not after < position < start or self.content in el.iterdescendants():
                     continue
-                if self.content is not None and el in self.content.iterancestors():
+                if el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el):
                     continue
                 text = text_of(el)
-                if len(text) >= 20:
-                    return text
-        return None
+                if len(text) >= 20 and (best is None or position > best[0]):
+                    best = (position, text)
+        return best[1] if best else None
 
     @cached_property
     def _byline_paragraph(self) -> Paragraph | None:
@@ -194,12 +238,14 @@ class ArticlePage:
         if self._is_media():
             return "media"
         title = self.title()
-        if title and _ERROR_TITLE.search(title):
+        if title and (_ERROR_TITLE.search(title) or _ERROR_TEXT.search(" ".join(self.body()[:2]))):
             return "error"
         return None if title and self.body() else "unparsed"
 
     def _is_media(self) -> bool:
-        if urlsplit(self.url).path.split("/")[1] in _NON_ARTICLE_SECTIONS:
+        if set(urlsplit(self.url).path.split("/")) & _NON_ARTICLE_SECTIONS:
+            return True
+        if _MEDIA_TITLE.match(self.title() or ""):
             return True
         types = set().union(*(ld_types(o) for o in self.ld)) if self.ld else set()
         if types & _NON_ARTICLE_TYPES and not types & set(_ARTICLE_TYPES[:-1]):
@@ -259,28 +305,32 @@ class ArticlePage:
         return dates.to_iso(found) if found else None
 
     def _visible_date(self) -> datetime | None:
-        """The printed time near the headline, never a date in a list item or the header."""
-        for xpath in _DATE_XPATHS:
-            for el in self.root.xpath(xpath):
-                if not self._in_article_header(el) or el.xpath("ancestor-or-self::a"):
-                    continue
-                parsed = self._parse_date_element(el)
-                if parsed:
-                    return parsed
+        """The printed time in the article's own box, nearest the headline: never a
+        date of the site's header, of a list item, or inside the body."""
+        anchor = self.title_element if self.title_element is not None else self.content
+        for box in self._date_boxes():
+            for xpath in _DATE_XPATHS:
+                found = [el for el in self.root.xpath(xpath) if self._may_hold_date(el, box)]
+                found.sort(key=lambda el: abs(self.order[el] - self.order[anchor]))
+                for el in found:
+                    parsed = self._parse_date_element(el)
+                    if parsed:
+                        return parsed
         return None
 
-    def _in_article_header(self, el: HtmlElement) -> bool:
-        """After the headline (when there is one) and before the body ends."""
-        position = self.order.get(el, -1)
-        if self.title_element is not None and position < self.order[self.title_element]:
+    def _date_boxes(self) -> list[HtmlElement]:
+        """Where to look for the printed time: the headline-and-body box, or without a
+        headline, the body's nearest ancestors, narrowest first."""
+        if self._article_box is not None:
+            return [self._article_box]
+        if self.content is None:
+            return []
+        return list(self.content.iterancestors())[:3]
+
+    def _may_hold_date(self, el: HtmlElement, box: HtmlElement) -> bool:
+        if not self._inside(el, box) or self._inside(el, self.content):
             return False
-        if self.content is not None:
-            end = self.content
-            while len(end):
-                end = end[-1]
-            if position > self.order[end] or el in self.content.iter():
-                return False
-        return not el.xpath("ancestor::li")
+        return not (el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el))
 
     def _parse_date_element(self, el: HtmlElement) -> datetime | None:
         machine = el.get("datetime") or el.get("content")
@@ -304,9 +354,14 @@ class ArticlePage:
         return dates.parse_iso_datetime(value) if value else None
 
     def category(self) -> str | None:
+        """The last crumb of the breadcrumb above the body (menus excluded)."""
         title = self.title()
+        anchor = self.content if self.content is not None else self.title_element
+        limit = self.order[anchor] if anchor is not None else len(self.order)
         for xpath in _CATEGORY_XPATHS:
-            crumbs = [text_of(a) for a in self.root.xpath(xpath)]
+            crumbs = [text_of(a) for a in self.root.xpath(xpath)
+                      if self.order[a] < limit and (xpath == _CATEGORY_XPATHS[0]
+                                                    or not is_in_menu(a))]
             crumbs = [c for c in crumbs if c and not _HOME_CRUMB.match(c) and c != title]
             if crumbs:
                 return crumbs[-1]

@@ -128,3 +128,26 @@ def document_order(root: HtmlElement) -> dict[HtmlElement, int]:
     objects on later lookups and they can be used as keys.
     """
     return {el: i for i, el in enumerate(root.iter())}
+
+
+_CHROME = (
+    "ancestor::nav | ancestor::footer | ancestor-or-self::a"
+    " | ancestor::header[not(ancestor::article)]"
+    ' | ancestor-or-self::*[contains(@class, "logo") or contains(@id, "logo")'
+    ' or contains(@class, "top-bar") or contains(@class, "topbar")'
+    ' or contains(@class, "site-header") or contains(@class, "masthead")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " header ")'
+    ' or @id = "header" or contains(@class, "header-date")]'
+)
+_MENU = ('ancestor::nav[not(contains(@aria-label, "readcrumb") or contains(@class, "readcrumb"))]'
+         ' | ancestor::*[contains(@class, "menu") or contains(@id, "menu")'
+         ' or contains(@class, "navbar") or contains(@class, "nav ")]')
+
+
+def is_site_chrome(el: HtmlElement) -> bool:
+    """Inside the site's own furniture (logo, header bar, navigation, footer)."""
+    return bool(el.xpath(_CHROME))
+
+
+def is_in_menu(el: HtmlElement) -> bool:
+    return bool(el.xpath(_MENU))

@@ -1,0 +1,36 @@
+"""Pages of templates the sample site does not use (mobile, AMP, older MasterCMS,
+JSON-LD only, tabs without ids, noisy pages), written from what they mean, with the
+expected record beside each: the parser must get them right field by field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lnv_crawler.items import ARTICLE_FIELDS
+from lnv_crawler.pages.article import ArticlePage
+
+FIXTURES = Path(__file__).parent / "fixtures" / "unseen"
+PAGES: dict[str, str] = json.loads((FIXTURES / "index.json").read_text("utf-8"))
+ARTICLES = [n for n in PAGES if json.loads((FIXTURES / f"{n}.json").read_text("utf-8"))]
+
+
+def parse(name: str) -> ArticlePage:
+    return ArticlePage((FIXTURES / f"{name}.html").read_bytes(), PAGES[name])
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+@pytest.mark.parametrize("field", [f for f in ARTICLE_FIELDS if f != "fetched_at"])
+def test_unseen_article_field(name, field):
+    expected = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
+    item = parse(name).to_item()
+    assert item is not None, f"{name} gave no record: {parse(name).rejection()}"
+    assert item[field] == expected[field]
+
+
+@pytest.mark.parametrize(("name", "reason"), [("nonarticle_photo_gallery", "media"),
+                                               ("nonarticle_error_200", "error")])
+def test_unseen_non_article_pages(name, reason):
+    assert parse(name).rejection() == reason
