@@ -2,8 +2,9 @@
 
 Paragraphs end at block elements (<p>, <div>, <h2>…), at runs of two or more
 <br>, and around images. Captions, ads, scripts, inline boxes of related links
-and tag blocks are not paragraphs. Each paragraph remembers whether it was
-wholly bold/italic or right-aligned, which the byline and sapo rules use.
+and tag blocks are not paragraphs. Each paragraph remembers how it was set
+(wholly bold/italic, aligned right or centred), which the byline, sapo and
+caption rules use.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ BLOCK_TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote",
     "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "hr", "address",
 })  # fmt: skip
-_EMPHASIS_TAGS = frozenset({"b", "strong", "em", "i"})
+IMAGE_TAGS = ("img", "amp-img")
+_IMAGES = ".//img | .//amp-img"
+_BOLD_TAGS = frozenset({"b", "strong", "h2", "h3", "h4", "h5", "h6"})
+_ITALIC_TAGS = frozenset({"em", "i"})
 _NOISE = re.compile(
     r"(?:^|[\s_-])(?:ads?|adv|advert\w*|adsense|adsbygoogle|banner|quang-?cao|qc|sponsor\w*"
     r"|share|social|toolbar|rating|comment\w*|tags?|keywords?|box-?news|boxnews"
@@ -30,16 +34,20 @@ _NOISE = re.compile(
 _INLINE_LIST_HEAD = re.compile(
     r"^(?:tin liên quan|bài liên quan|tin bài liên quan|đọc thêm|xem thêm|mời xem|"
     r"có thể bạn quan tâm|tin cùng chuyên mục)\b", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|legend|image-?note|photo-?note")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)")
-_RIGHT_ALIGN = re.compile(r"text-align\s*:\s*right")
+_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic")
+_ALIGN_STYLE = re.compile(r"text-align\s*:\s*(right|center)")
 _IMAGE_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-srcset", "src")
+MAX_CAPTION_CHARS = 300
 
 
 @dataclass
 class Paragraph:
     text: str
-    emphasized: bool = False  # wholly bold/italic, or right-aligned
+    emphasized: bool = False  # wholly bold/italic, or right-aligned: bylines, leads
+    caption_like: bool = False  # wholly italic, or centred and not bold: under an image
 
 
 @dataclass
@@ -51,36 +59,64 @@ class Image:
 Block = Paragraph | Image
 
 
+@dataclass(frozen=True)
+class _Style:
+    bold: bool = False
+    italic: bool = False
+
+    def inside(self, el: HtmlElement) -> _Style:
+        style = el.get("style", "")
+        return _Style(self.bold or el.tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(style)),
+                      self.italic or el.tag in _ITALIC_TAGS or bool(_ITALIC_STYLE.search(style)))
+
+
 class _Builder:
     """Accumulates inline text into paragraphs while walking the body tree."""
 
     def __init__(self, page_url: str):
         self.page_url = page_url
         self.blocks: list[Block] = []
-        self._parts: list[tuple[str, bool]] = []  # (text, emphasized)
-        self._align_right = False
+        self._parts: list[tuple[str, _Style]] = []
+        self._align: str | None = None
+        self._uncaptioned: Image | None = None  # the image just added, still without caption
 
-    def add_text(self, text: str | None, emphasized: bool) -> None:
+    def add_text(self, text: str | None, style: _Style) -> None:
         if text:
-            self._parts.append((text, emphasized))
+            self._parts.append((text, style))
+
+    def align(self, value: str | None) -> None:
+        if value:
+            self._align = value
 
     def flush(self) -> None:
         text = normalize_text("".join(t for t, _ in self._parts))
         if text:
-            visible = [e for t, e in self._parts if t.strip()]
-            emphasized = self._align_right or (bool(visible) and all(visible))
-            self.blocks.append(Paragraph(text, emphasized))
+            self._add_paragraph(text, [s for t, s in self._parts if t.strip()])
         self._parts = []
-        self._align_right = False
+        self._align = None
 
-    def mark_right_aligned(self) -> None:
-        self._align_right = True
+    def _add_paragraph(self, text: str, styles: list[_Style]) -> None:
+        bold = bool(styles) and all(s.bold for s in styles)
+        italic = bool(styles) and all(s.italic for s in styles)
+        caption_like = italic or (self._align == "center" and not bold)
+        image, self._uncaptioned = self._uncaptioned, None
+        if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
+            image.caption = text  # "<p><img></p><p><em>caption</em></p>"
+            return
+        emphasized = bold or italic or self._align == "right"
+        self.blocks.append(Paragraph(text, emphasized, caption_like))
+
+    def add_image(self, url: str, caption: str | None) -> None:
+        self.flush()
+        image = Image(url, caption)
+        self.blocks.append(image)
+        self._uncaptioned = image if caption is None else None
 
 
 def extract_blocks(content: HtmlElement, page_url: str) -> list[Block]:
     """Paragraphs and images of a content element, in document order."""
     builder = _Builder(page_url)
-    _walk(content, builder, emphasized=False)
+    _walk(content, builder, _Style())
     builder.flush()
     return builder.blocks
 
@@ -106,36 +142,32 @@ def _is_inline_link_box(el: HtmlElement) -> bool:
     return link_chars >= 0.5 * (len(text) - 20)
 
 
-def _walk(el: HtmlElement, builder: _Builder, emphasized: bool) -> None:
+def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     for child in el:
-        if not isinstance(child.tag, str):  # comments, processing instructions
-            builder.add_text(child.tail, emphasized)
-            continue
-        _visit(child, builder, emphasized)
-        builder.add_text(child.tail, emphasized)
+        if isinstance(child.tag, str):
+            _visit(child, builder, style)
+        builder.add_text(child.tail, style)
 
 
-def _visit(el: HtmlElement, builder: _Builder, emphasized: bool) -> None:
+def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     tag = el.tag
     if _is_noise(el):
         return
     if tag == "br":
         _line_break(el, builder)
         return
-    if tag == "img":
+    if tag in IMAGE_TAGS:
         _add_image(el, None, builder)
         return
-    if tag in ("table", "figure") and el.xpath(".//img") and _is_image_box(el):
+    if _is_image_box(el):
         _add_image_box(el, builder)
         return
     is_block = tag in BLOCK_TAGS
     if is_block:
         builder.flush()
-        if _RIGHT_ALIGN.search(el.get("style", "").lower()) or el.get("align") == "right":
-            builder.mark_right_aligned()
-    inner = emphasized or tag in _EMPHASIS_TAGS or bool(_BOLD_STYLE.search(el.get("style", "")))
-    if tag in ("h2", "h3", "h4", "h5", "h6"):
-        inner = True
+        align = _ALIGN_STYLE.search(el.get("style", "").lower())
+        builder.align(align.group(1) if align else el.get("align"))
+    inner = style.inside(el)
     builder.add_text(el.text, inner)
     _walk(el, builder, inner)
     if is_block:
@@ -149,39 +181,53 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
     if prev_is_br:
         builder.flush()
     else:
-        builder.add_text(" ", False)
+        builder.add_text(" ", _Style())
 
 
 def _is_image_box(el: HtmlElement) -> bool:
-    """A table or figure that frames images and their captions, not a layout table."""
-    text = text_of(el)
-    return len(text) < 400 and not el.xpath(".//p[string-length(normalize-space()) > 400]")
+    """A table, figure or wrapper that frames images and their captions (not a
+    layout table that happens to hold an image)."""
+    if el.tag not in ("table", "figure", "div", "p", "span") or not el.xpath(_IMAGES):
+        return False
+    framed = el.tag in ("table", "figure") or bool(_caption_elements(el))
+    return framed and len(text_of(el)) < 600 and not el.xpath(
+        ".//p[string-length(normalize-space()) > 400]")
 
 
-def _add_image_box(el: HtmlElement, builder: _Builder) -> None:
-    caption_el = el.xpath(".//figcaption")
-    if caption_el:
-        caption = text_of(caption_el[0])
-    else:
-        rows = [r for r in el.xpath(".//*[contains(@class, 'caption')]") if not r.xpath(".//img")]
-        rows = rows or [r for r in el.xpath(".//tr") if not r.xpath(".//img")]
-        caption = " ".join(t for t in (text_of(r) for r in rows) if t)
-        if not rows:
-            caption = normalize_text(" ".join(el.xpath(".//text()[not(ancestor::script)]")))
-    images = el.xpath(".//img")
+def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
+    """The caption parts of an image box: <figcaption>, caption-classed elements, or
+    a table's rows without an image, outermost only."""
+    found = box.xpath(".//figcaption") or [
+        el for el in box.iter() if el is not box and isinstance(el.tag, str)
+        and _CAPTION_CLASS.search(classes_and_id(el)) and not el.xpath(_IMAGES)]
+    if not found and box.tag == "table":
+        found = [r for r in box.xpath(".//tr") if not r.xpath(_IMAGES)]
+    return [el for el in found if not any(a in found for a in el.iterancestors())]
+
+
+def _add_image_box(box: HtmlElement, builder: _Builder) -> None:
+    """Each image with the caption text that follows it (text before the first
+    image belongs to the first)."""
+    captions = set(_caption_elements(box))
+    images: list[tuple[HtmlElement, list[str]]] = []
+    before_first: list[str] = []
+    for el in box.iter():
+        if el.tag in IMAGE_TAGS:
+            images.append((el, before_first if not images else []))
+        elif el in captions:
+            text = text_of(el)
+            if text:
+                (images[-1][1] if images else before_first).append(text)
     builder.flush()
-    for i, img in enumerate(images):
-        # One caption row under several images describes the last of them.
-        _add_image(img, (caption or None) if i == len(images) - 1 else None, builder)
+    for img, parts in images:
+        _add_image(img, " ".join(parts) or None, builder)
 
 
 def _add_image(img: HtmlElement, caption: str | None, builder: _Builder) -> None:
     src = image_source(img)
     url = urls.absolute(src, builder.page_url) if src else None
-    if url is None or _is_tracking_pixel(img):
-        return
-    builder.flush()
-    builder.blocks.append(Image(url, caption))
+    if url is not None and not _is_tracking_pixel(img):
+        builder.add_image(url, caption)
 
 
 def image_source(img: HtmlElement) -> str | None:

@@ -17,8 +17,9 @@ _NOT_PERSON = re.compile(
     r"báo|tạp chí|cổng|trang|sở|bộ|ubnd|trung tâm)\b",
     re.IGNORECASE,
 )
-_OPENERS = re.compile(rf"^(?:{_ROLE}\s*[,:]|{_ROLE}\s+và\s+{_ROLE}\s*:|theo\s|nguồn\s*:|nhóm\s+pv\b"
-                      r"|pv\b|ctv\b)", re.IGNORECASE)
+_OPENERS = re.compile(rf"^(?:{_ROLE}\s*[,:]|{_ROLE}\s+và\s+{_ROLE}\s*:|theo\s|nguồn\s*:"
+                      r"|nhóm\s+(?:pv|phóng viên|tác giả|thực hiện)\b|pv\b|ctv\b|phóng viên\b)",
+                      re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:\s-\s|\s–\s|\s—\s|,|;|&|\s+và\s+|/)\s*")
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?$")
 
@@ -58,6 +59,8 @@ def _is_person_name(part: str) -> bool:
     words = part.split()
     if not 1 <= len(words) <= 5 or _NOT_PERSON.match(part):
         return False
+    if len(words) >= 2 and part.isupper():
+        return all(w.isalpha() for w in words)  # "NGỌC HÀ": names set in capitals
     # Every word capitalised, none an acronym such as TTXVN.
     return all(_NAME_WORD.match(w) for w in words) and not any(
         len(w) > 1 and w.isupper() for w in words)
