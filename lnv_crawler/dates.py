@@ -29,8 +29,9 @@ _DASHES = re.compile("[\u2010-\u2015\u2212]")
 _SPACES = re.compile(r"\s+")
 
 # The lookbehinds/lookaheads keep dates out of longer numbers: phone numbers
-# ("0243.123.4567"), prices ("27.000"), decimals ("12.5%") and document numbers.
-_NUM_START = r"(?<![\d.,/:-])"
+# ("0243.123.4567"), prices ("27.000"), decimals ("12.5%" or "12,5") and document
+# numbers. A comma or colon is refused only after a digit: "Thứ hai,14/03/2022".
+_NUM_START = r"(?<![\d./-])(?<!\d[,:])"
 _NUM_END = r"(?![\d%]|[.,/:-]\d)"
 # After a full year a clock may follow directly ("15/03/2022-08:30", "15/03/2022,08:30").
 _YEAR_END = r"(?![\d%]|[./]\d)"
@@ -44,24 +45,36 @@ _MONTH_NAME = (
 _MONTH_ABBRS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _VN_MONTH = r"\s*(?:tháng|thg)\s*"
+# Month names after "tháng": "Tháng Ba", "tháng Mười Hai", "tháng Giêng", "tháng Chạp".
+_VN_MONTH_WORDS = {
+    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
+    "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+}
+# A digit month, or a month word. "năm" straight before a year is the word "year":
+# "9 tháng năm 2023" is the first nine months of 2023, not 9 May.
+_VN_MONTH_NUMBER = (
+    r"(?P<month>\d{1,2}|(?:mười một|mười hai|giêng|một|hai|ba|tư|bốn|năm(?! ?\d{4}(?!\d))"
+    r"|sáu|bảy|tám|chín|mười|chạp)(?![^\W\d_]))"
+)
 
 _FULL_DATES = (
-    # 15/03/2022, 15-03-2022, 15.03.2022, 15/03/22 (two-digit years only with "/":
-    # "1.2.10" is a version number far more often than a date).
+    # 15/03/2022, 15-03-2022, 15.03.2022, 15 / 03 / 2022, 15/03/22 (two-digit years
+    # only with a bare "/": "1.2.10" is a version number far more often than a date).
     re.compile(
-        _NUM_START + _DAY + r"(?P<sep>[/.-])" + _MONTH
+        _NUM_START + _DAY + r"(?P<sep>[/.-]| [/-] )" + _MONTH
         + r"(?P=sep)(?P<year>\d{4}|(?<=/)\d{2})" + _YEAR_END
     ),
     # 2022-03-15, 2022/03/15
     re.compile(
         _NUM_START + r"(?P<year>\d{4})(?P<sep>[/.-])" + _MONTH + r"(?P=sep)" + _DAY + _NUM_END
     ),
-    # ngày 15 tháng 3 năm 2022, 15 tháng 03, 2022, 15 thg3 2022
+    # ngày 15 tháng 3 năm 2022, 15 tháng 03, 2022, 15 thg3 2022, 14 Tháng Ba 2022
     re.compile(
-        _NUM_START + _DAY + _VN_MONTH + _MONTH + r"\s*(?:,|năm|/|-)?\s*(?P<year>\d{4})(?!\d)"
+        _NUM_START + _DAY + _VN_MONTH + _VN_MONTH_NUMBER
+        + r"\s*(?:,|năm|/|-)?\s*(?P<year>\d{4})(?!\d)"
     ),
-    # Tháng 3 15, 2022
-    re.compile(r"\b" + _VN_MONTH + _MONTH + r"\s+" + _DAY + r",\s*(?P<year>\d{4})(?!\d)"),
+    # Tháng 3 15, 2022 / Tháng Ba 15, 2022
+    re.compile(r"\b" + _VN_MONTH + _VN_MONTH_NUMBER + r"\s+" + _DAY + r",\s*(?P<year>\d{4})(?!\d)"),
     # March 15, 2022 / Mar 15th 2022
     re.compile(_MONTH_NAME + r"\s*" + _DAY + _ORDINAL + r",?\s+(?P<year>\d{4})(?!\d)"),
     # 15 March 2022 / 15th of March, 2022
@@ -71,24 +84,38 @@ _FULL_DATES = (
     ),
 )
 
-# Year-less 23/12, 14.1: trusted only after a cue word, or alone, since "1/2" or
-# "3.5" are often not dates. "15 tháng 3" is unambiguous and needs no cue.
+# Year-less 23/12, 14.1: trusted only after a cue word (a date label, a part of the
+# day, a clock), or alone, since "1/2" or "3.5" are often not dates; a label not
+# about time is no cue ("Đánh giá: 4/5"). "15 tháng 3" is unambiguous and needs no
+# cue; month words ("15 tháng hai") only count with a year: "6 tháng hai bên...".
 _SHORT_NUMERIC = re.compile(_NUM_START + _DAY + r"[/.-]" + _MONTH + _NUM_END)
 _SHORT_NUMERIC_CUE = re.compile(
-    r"(?:\b(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|lúc|chủ nhật|thứ \w+)|\d(?:h|g|giờ)\d*"
-    r"|\d:\d\d|:)[\s,-]*$"
+    r"(?:\b(?:ngày|sáng|trưa|chiều|tối|đêm|khuya|hôm|lúc|chủ nhật|thứ \w+|đăng|cập nhật"
+    r"|thời gian|xuất bản|published|posted|updated|date)|\d(?:h|g|giờ)\d*|\d:\d\d)[\s,:-]*$"
 )
+# What may stand between a year-less date and its clock: "21/11 lúc 20:00", "23/12 - 08:30".
+_CLOCK_LINK = re.compile(r"(?:[\s,|-]|lúc\b)*")
 # The lookahead leaves "15 tháng 3 năm 1850" (a full date out of range) unread.
 _SHORT_WORDS = re.compile(
     _NUM_START + _DAY + _VN_MONTH + _MONTH + r"(?!\d|\s*(?:,|năm|/|-)?\s*\d{4})"
 )
 
-# 08:30, 08:30:45, 3:06 pm, 11h00, 11h, 11g30, 17 giờ, 17 giờ 30 phút, 8 giờ tối.
+# 08:30, 08 : 30, 08:30:45, 3:06 pm, 11h00, 11h, 11g30, 17 giờ, 17 giờ 30 phút, 8 giờ tối.
 _CLOCK = re.compile(
     r"(?<![\d:./])(?P<hour>\d{1,2})"
-    r"(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?(?![\d:])"
+    r"(?: ?: ?(?P<minute>\d{2})(?: ?: ?(?P<second>\d{2}))?(?![\d:])"
     r"|\s?(?:giờ|h|g)(?:\s?(?P<hminute>\d{1,2})(?!\d)(?:\s?phút)?|(?![^\W\d_])))"
     r"(?:\s*(?P<marker>a\.?m\.?|p\.?m\.?|sa|ch|sáng|chiều|tối)(?![^\W\d_]))?"
+)
+# 08.30 is a clock only right next to a full date ("14/03/2022 8.30", "08.30 14/03/2022")
+# and standing apart there: elsewhere "3.50" is a decimal and "27.000" a price.
+_DOTTED_CLOCK = (
+    r"(?P<hour>\d{1,2})\.(?P<minute>\d{2})(?![\d%]|[.,]\d)"
+    r"(?:\s*(?P<marker>a\.?m\.?|p\.?m\.?|sa|ch|sáng|chiều|tối)(?![^\W\d_]))?"
+)
+_DOTTED_CLOCK_AFTER = re.compile(r"[\s,|-]*" + _DOTTED_CLOCK + r"\s*(?:[|,;()-]|$)")
+_DOTTED_CLOCK_BEFORE = re.compile(
+    r"(?:^|(?<=[\s,|(-]))(?:lúc\s*)?" + _DOTTED_CLOCK + r"[\s,|-]*(?:ngày\s*)?$"
 )
 _PM_MARKERS = frozenset({"pm", "ch", "chiều", "tối"})
 _AM_MARKERS = frozenset({"am", "sa", "sáng"})
@@ -105,18 +132,27 @@ _ISO = re.compile(
     r"(?:\s*(?P<tz>z|[+-]\d{2}(?::?\d{2})?))?(?!\d)"
 )
 
-# "3 giờ trước", "cách đây 2 ngày", "1 hour ago", "an hour ago".
+# "3 giờ trước", "1h trước", "5p trước", "30' trước", "hai ngày trước",
+# "cách đây 2 ngày", "1 hour ago", "an hour ago". A number after "thứ"/"tháng" names
+# a weekday or a month ("thứ năm tuần trước", "tháng 3 năm trước"), not a count.
 _AGO = re.compile(
-    r"(?<![\d.,])(?:(?P<lead>cách đây)\s*)?\b(?P<count>\d{1,4}|một|an?|one)\s*"
+    r"(?<![\d.,/:])(?<!thứ )(?<!tháng )(?<!mươi )(?:(?P<lead>cách đây)\s*)?\b"
+    r"(?:(?P<count>\d{1,4})\s*|(?P<word>mười (?:một|hai|ba|bốn|tư|lăm|năm|sáu|bảy|tám|chín)"
+    r"|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|an?|one)\s+)"
     r"(?P<unit>giây|phút|giờ|tiếng|ngày|tuần|tháng|năm"
-    r"|sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)"
-    r"(?(lead)|\s+(?:trước|ago))\b"
+    r"|sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?|h|p|['’])"
+    r"(?(lead)|\s+(?:trước|ago))(?!\w)"
 )
+_COUNT_WORDS = {
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "lăm": 5, "năm": 5, "sáu": 6,
+    "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "a": 1, "an": 1, "one": 1,
+}
 _UNIT_PREFIXES = (
     ("giây", "seconds"), ("phút", "minutes"), ("giờ", "hours"), ("tiếng", "hours"),
     ("ngày", "days"), ("tuần", "weeks"), ("tháng", "months"), ("năm", "years"),
     ("sec", "seconds"), ("min", "minutes"), ("h", "hours"), ("d", "days"),
-    ("w", "weeks"), ("mo", "months"), ("y", "years"),
+    ("w", "weeks"), ("mo", "months"), ("y", "years"), ("p", "minutes"),
+    ("'", "minutes"), ("’", "minutes"),
 )
 _JUST_NOW = re.compile(r"\b(?:vừa xong|vừa cập nhật|vừa đăng|just now)\b")
 # hôm nay / sáng nay / hôm qua / tối qua / hôm kia / today / yesterday
@@ -146,11 +182,15 @@ def parse_date(text: str | None, now: datetime | None = None) -> datetime | None
     iso = _ISO.search(s)
     if iso and iso["hour"]:
         return _from_iso_match(iso, offset)
-    found = _find_date(s, anchor.date())
-    if found:
-        day, start, end = found
-        clock = _find_clock(s[:start] + " " + s[end:]) or time()
-        return _assemble(day, clock, offset)
+    full = _first_full_date(s)
+    if full:
+        day, start, end = full
+        clock = _find_clock(s[:start] + " " + s[end:]) or _dotted_clock(s, start, end)
+        return _assemble(day, clock or time(), offset)
+    short = _first_short_date(s, anchor.date())
+    if short:
+        day, start, end = short
+        return _assemble(day, _find_clock(s[:start] + " " + s[end:]) or time(), offset)
     return _relative(s, anchor) or _fallback(s, anchor)
 
 
@@ -222,11 +262,6 @@ def _take_offset(s: str) -> tuple[tzinfo | None, str]:
     return _fixed_offset(match["sign"], match["hours"], match["minutes"] or "0"), rest
 
 
-def _find_date(s: str, today: date) -> tuple[date, int, int] | None:
-    """The first full date in s, else the first year-less one; with its span."""
-    return _first_full_date(s) or _first_short_date(s, today)
-
-
 def _first_full_date(s: str) -> tuple[date, int, int] | None:
     """The earliest valid date with a year in s, with its span."""
     found = [
@@ -248,7 +283,9 @@ def _match_date(match: re.Match[str]) -> date | None:
 
 
 def _month_number(text: str) -> int:
-    return int(text) if text.isdigit() else _MONTH_ABBRS.index(text[:3]) + 1
+    if text.isdigit():
+        return int(text)
+    return _VN_MONTH_WORDS.get(text) or _MONTH_ABBRS.index(text[:3]) + 1
 
 
 def _first_short_date(s: str, today: date) -> tuple[date, int, int] | None:
@@ -271,8 +308,11 @@ def _short_date_trusted(s: str, match: re.Match[str]) -> bool:
     """A year-less d/m after a cue word, or alone in s (optionally with a clock)."""
     if _SHORT_NUMERIC_CUE.search(s[: match.start()]):
         return True
-    after = s[match.end() :].strip(" ,-|")
-    return match.start() == 0 and (not after or _CLOCK.match(after) is not None)
+    if match.start() != 0:
+        return False
+    link = _CLOCK_LINK.match(s, match.end())  # always matches, maybe empty
+    clock_at = link.end() if link else match.end()
+    return clock_at == len(s) or _CLOCK.match(s, clock_at) is not None
 
 
 def _latest_date(month: int, day: int, today: date) -> date | None:
@@ -290,6 +330,15 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
     if not 1 <= day <= _month_days(year, month):
         return None
     return date(year, month, day)
+
+
+def _dotted_clock(s: str, start: int, end: int) -> time | None:
+    """A dotted clock (08.30) right after or right before the full date at s[start:end]."""
+    match = _DOTTED_CLOCK_AFTER.match(s, end) or _DOTTED_CLOCK_BEFORE.search(s[:start])
+    if not match:
+        return None
+    hour = _apply_marker(int(match["hour"]), match["marker"])
+    return _valid_clock(hour, match["minute"], 0)
 
 
 def _find_clock(s: str) -> time | None:
@@ -330,8 +379,7 @@ def _relative(s: str, now: datetime) -> datetime | None:
     """'3 giờ trước', '2 days ago', 'vừa xong', 'hôm qua lúc 10:20' against now."""
     ago = _AGO.search(s)
     if ago:
-        count = ago["count"]
-        return _before(now, int(count) if count.isdigit() else 1, _unit_of(ago["unit"]))
+        return _before(now, _ago_count(ago), _unit_of(ago["unit"]))
     if _JUST_NOW.search(s):
         return now
     day_word = _DAY_WORD.search(s)
@@ -339,6 +387,14 @@ def _relative(s: str, now: datetime) -> datetime | None:
         day = now.date() - timedelta(days=_DAYS_BACK[day_word["vi"] or day_word["en"]])
         return _assemble(day, _find_clock(s) or time(), None)
     return None
+
+
+def _ago_count(match: re.Match[str]) -> int:
+    """The count of an _AGO match: digits, or number words up to "mười chín" (19)."""
+    if match["count"]:
+        return int(match["count"])
+    words = match["word"].split()
+    return sum(_COUNT_WORDS[word] for word in words)
 
 
 def _unit_of(word: str) -> str:

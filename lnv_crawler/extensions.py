@@ -20,6 +20,9 @@ from .feeds import atomic_write_text
 logger = logging.getLogger(__name__)
 
 EXIT_FAILED = 1
+# Requests declined on purpose (off the site, written before), not download errors.
+_DECLINED = frozenset({"scrapy.exceptions.IgnoreRequest",
+                       "lnv_crawler.middlewares.RefusedRequest"})
 
 
 def _grouped(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -30,8 +33,7 @@ def _grouped(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 def download_errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     """Exceptions of the downloader, without the requests we refused on purpose."""
     errors = _grouped(stats, "downloader/exception_type_count/")
-    errors.pop("scrapy.exceptions.IgnoreRequest", None)
-    return errors
+    return {kind: n for kind, n in errors.items() if kind not in _DECLINED}
 
 
 def _iso(value: Any) -> str | None:
@@ -45,7 +47,7 @@ def failure_reason(stats: dict[str, Any]) -> str | None:
         errors = download_errors_by_kind(stats)
         kinds = ", ".join(f"{k.rsplit('.', 1)[-1]} x{v}" for k, v in errors.items())
         return f"the site could not be reached ({kinds or 'no response'})"
-    failed = stats.get("lnv/errors/article", 0)
+    failed = stats.get("lnv/failed_article_requests", 0)
     if failed and not stats.get("lnv/responses/article", 0):
         return f"every article request failed ({failed} failed)"
     monitors = stats.get("lnv/monitors/failed")
@@ -71,6 +73,7 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "retries": stats.get("retry/count", 0),
         "retries_given_up": stats.get("retry/max_reached", 0),
         "download_errors": download_errors_by_kind(stats),
+        "failed_requests": _grouped(stats, "lnv/failed/"),  # after retries, by kind
         "requests_refused_off_site": stats.get("lnv/offsite_blocked", 0),
         "pages_skipped": _grouped(stats, "lnv/skipped/"),  # seen_before, media, error, unparsed…
         "monitors_failed": stats.get("lnv/monitors/failed"),

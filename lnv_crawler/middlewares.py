@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -19,6 +20,11 @@ from . import urls
 from .state import SeenArticles
 
 logger = logging.getLogger(__name__)
+
+
+class RefusedRequest(IgnoreRequest):
+    """A request this project declines on purpose (off the site, written before):
+    counted where refused, not a failure of the run."""
 
 
 class SiteOnlyMiddleware:
@@ -51,7 +57,7 @@ class SiteOnlyMiddleware:
             return None
         self.crawler.stats.inc_value("lnv/offsite_blocked")
         logger.warning("request off the site refused: %.200s", request.url)
-        raise IgnoreRequest(f"off-site URL {request.url[:200]}")
+        raise RefusedRequest(f"off-site URL {request.url[:200]}")
 
 
 class IncrementalStateMiddleware:
@@ -75,7 +81,7 @@ class IncrementalStateMiddleware:
         refresh = getattr(self.crawler.spider, "refresh", False)
         if url and not refresh and url in self.store:
             self.crawler.stats.inc_value("lnv/skipped/seen_before")
-            raise IgnoreRequest(f"written by an earlier run: {url}")
+            raise RefusedRequest(f"written by an earlier run: {url}")
 
     def item_scraped(self, item) -> None:
         adapter = ItemAdapter(item)
@@ -127,3 +133,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if asked is not None:
             self.crawler.stats.inc_value("lnv/retry_after_honoured")
         return min(wait, self.backoff_max)
+
+
+class LoopSafeRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, with every hop let through the duplicate filter: a loop
+    (/a -> /b -> /a) then ends at REDIRECT_MAX_TIMES as a counted failure instead
+    of vanishing as a filtered duplicate."""
+
+    def _redirect(self, redirected: Request, request: Request, reason) -> Request:
+        redirected = super()._redirect(redirected, request, reason)
+        redirected.dont_filter = True
+        return redirected

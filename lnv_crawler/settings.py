@@ -33,6 +33,7 @@ RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry of a 429/5xx, doubled
 RETRY_BACKOFF_MAX = 60.0  # cap, also on what a Retry-After header asks for
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+CONCURRENT_ITEMS = 10  # one item per page: Scrapy's 100 parallel slots only cost time
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening ports on a cron host
 
@@ -53,6 +54,8 @@ DOWNLOADER_MIDDLEWARES = {
     "lnv_crawler.middlewares.SiteOnlyMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "lnv_crawler.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "lnv_crawler.middlewares.LoopSafeRedirectMiddleware": 600,
 }
 ITEM_PIPELINES = {
     "lnv_crawler.pipelines.NormalizePipeline": 100,

@@ -5,6 +5,9 @@ the handler, well (`page`) or badly (a 503 before the page, headers then silence
 a reset mid-body, a body shorter than its Content-Length, a gzip bomb, a 30 MB
 page...). Paths without a route go to the server's fallback, a 404 by default.
 The server records the path and arrival time of every request it receives.
+
+It speaks HTTP/1.0: one request per connection, so a fault that stops writing
+ends the response with the connection (orderly close, or RST where asked).
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class FaultHandler(BaseHTTPRequestHandler):
 
 class FaultServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Scrapy opens connections in bursts; socketserver's backlog of 5 drops SYNs,
+    # each costing a 1 s retransmit to the crawl.
+    request_queue_size = 128
 
     def __init__(self, routes: dict[str, Fault] | None = None, fallback: Fault | None = None):
         super().__init__(("127.0.0.1", 0), FaultHandler)

@@ -5,18 +5,22 @@ The CMS prints the lists as a heading ("Tin liên quan", "Tin mới hơn",
 title link and a lead. Class names differ between templates, the headings'
 wording does not, so a list is the article links that follow its heading:
   - in the pane a tab points at (href="#id", data-target, aria-controls);
-  - else up to the next heading, inside the smallest box around the heading
-    that holds links; tabs side by side share that box pane by pane.
+  - else after the heading, inside the smallest box around it that holds links,
+    up to the next heading of any kind; the tabs of one tab bar (recognised or
+    not, like "Tin cũ hơn") share that box pane by pane.
+Boxes inside the article body, and words such as "Mới nhất" in a comment
+widget's sort control, are not lists.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import urls
+from .. import dates, urls
 from ..text import normalize_text
-from .dom import HtmlElement, text_of
+from .dom import NON_CONTENT_TAGS, HtmlElement, text_of
 
 SECTION_LABELS: dict[str, str] = {
     "tin liên quan": "related",
@@ -39,6 +43,17 @@ MORE_LABELS = frozenset({"xem thêm", "xem tiếp", "xem tất cả", "xem toàn
 _LABEL_TRIM = re.compile(r"^[\s:»›>\-–|•]+|[\s:»›>\-–|•]+$")
 _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
+_ACTIVE = re.compile(r"\b(?:active|selected|current|true)\b")
+# Widgets whose words are not list headings ("Sắp xếp: Mới nhất | Quan tâm nhất").
+_WIDGET = ("ancestor-or-self::*[self::form or self::select or self::option or self::button"
+           ' or contains(@class, "comment") or contains(@id, "comment")'
+           ' or contains(@class, "binh-luan") or contains(@class, "sort")'
+           ' or contains(@class, "filter")]')
+# Headings of any box, recognised or not: where a list ends.
+_HEADING_LIKE = ("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
+                 ' | //*[contains(@class, "title") or contains(@class, "heading")]')
+_METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
+MAX_TAB_CHARS = 30
 
 
 def label_key(text: str) -> str:
@@ -54,10 +69,11 @@ class ArticleLink:
 
 
 @dataclass(frozen=True)
-class Heading:
-    position: int
+class Tab:
+    """A heading, or one tab of a tab bar; section is None for tabs we do not keep."""
+
     element: HtmlElement
-    section: str
+    section: str | None
 
 
 class LinkLists:
@@ -68,18 +84,27 @@ class LinkLists:
         self.root = root
         self.page_url = page_url
         self.order = order
-        # Boxes of links inside the article body ("Tin liên quan: …") are part of
-        # the text's furniture, not of the page's link lists.
         self.content = content
         self.anchors = self._article_anchors()
-        self.headings = [h for h in self._headings() if not self._in_content(h.element)]
+        self.headings = self._headings()
+        self.boundaries = sorted(self._boundaries())
 
-    # -- building blocks -------------------------------------------------
+    # -- positions -------------------------------------------------------
 
-    def _in_content(self, element: HtmlElement) -> bool:
-        if self.content is None:
-            return False
-        return self.order[self.content] <= self.order[element] <= self._end(self.content)
+    def _end(self, element: HtmlElement) -> int:
+        """Document position of the last element inside `element`."""
+        while len(element):
+            element = element[-1]
+        return self.order[element]
+
+    def _contains(self, box: HtmlElement | None, el: HtmlElement) -> bool:
+        return box is not None and self.order[box] <= self.order[el] <= self._end(box)
+
+    def _links_in(self, box: HtmlElement) -> list[ArticleLink]:
+        start, end = self.order[box], self._end(box)
+        return [link for link in self.anchors if start <= link.position <= end]
+
+    # -- what is on the page -----------------------------------------------
 
     def _article_anchors(self) -> list[ArticleLink]:
         page = urls.canonicalize(self.page_url)
@@ -89,10 +114,12 @@ class LinkLists:
             url = urls.canonicalize(href) if href else None
             if url and url != page and urls.is_article_url(url):
                 found.append(ArticleLink(self.order[a], a, url))
-        return found
+        # Links inside the body are the text's own, never a list's.
+        return [link for link in found if not self._contains(self.content, link.anchor)]
 
-    def _headings(self) -> list[Heading]:
-        headings: dict[HtmlElement, Heading] = {}
+    def _headings(self) -> dict[HtmlElement, str]:
+        """Elements whose whole text is a list label, outside the body and widgets."""
+        headings: dict[HtmlElement, str] = {}
         for node in self.root.xpath("//body//text()[string-length(normalize-space()) < 40]"):
             section = SECTION_LABELS.get(label_key(node))
             if section is None:
@@ -101,9 +128,11 @@ class LinkLists:
             if node.is_tail:
                 element = element.getparent()
             element = self._widest_with_same_text(element, node)
-            if element is not None and element not in headings:
-                headings[element] = Heading(self.order[element], element, section)
-        return sorted(headings.values(), key=lambda h: h.position)
+            if (element is None or self._contains(self.content, element)
+                    or element.xpath(_WIDGET)):
+                continue
+            headings.setdefault(element, section)
+        return dict(sorted(headings.items(), key=lambda item: self.order[item[0]]))
 
     @staticmethod
     def _widest_with_same_text(element: HtmlElement | None, node: str) -> HtmlElement | None:
@@ -116,113 +145,140 @@ class LinkLists:
             element = parent
         return element
 
-    def _tab_pane(self, heading: Heading) -> HtmlElement | None:
-        """The pane a tab heading points at by id, if any."""
-        element = heading.element
-        candidates = [element, *element.iterdescendants(), element.getparent()]
-        for el in candidates:
+    def _boundaries(self) -> Iterator[int]:
+        """Positions where a list ends: every heading, known or not, that is not part
+        of a list item (an item's own title holds its link)."""
+        yield from (self.order[h] for h in self.headings)
+        inside_headings = {el for h in self.headings for el in h.iter()}
+        for el in self.root.xpath(_HEADING_LIKE):
+            if el in inside_headings or len(text_of(el)) > 60 or el.xpath("ancestor::li"):
+                continue
+            if not self._links_in(el) and not self._is_item_part(el):
+                yield self.order[el]
+
+    def _is_item_part(self, el: HtmlElement) -> bool:
+        """Inside a box that links to one article only: a list item, not a list."""
+        for ancestor in list(el.iterancestors())[:3]:
+            linked = {link.url for link in self._links_in(ancestor)}
+            if len(linked) == 1:
+                return True
+            if len(linked) > 1:
+                return False
+        return False
+
+    # -- tab bars ----------------------------------------------------------
+
+    def _tab_bar(self, heading: HtmlElement) -> list[HtmlElement]:
+        """The tabs beside a heading, itself included: the run of adjacent siblings of
+        its kind with a short text and no article link; or just the heading."""
+        parent = heading.getparent()
+        if parent is not None and parent.tag == "li" and parent.getparent() is not None:
+            heading, parent = parent, parent.getparent()
+        if parent is None:
+            return [heading]
+        siblings = list(parent)
+        at = siblings.index(heading)
+        start = end = at
+        while start > 0 and self._is_tab_like(siblings[start - 1], heading.tag):
+            start -= 1
+        while end + 1 < len(siblings) and self._is_tab_like(siblings[end + 1], heading.tag):
+            end += 1
+        return siblings[start:end + 1]
+
+    def _is_tab_like(self, el: HtmlElement, tag: str) -> bool:
+        return el.tag == tag and 0 < len(text_of(el)) <= MAX_TAB_CHARS and not self._links_in(el)
+
+    def _units(self) -> list[list[Tab]]:
+        """Headings grouped by tab bar, in page order."""
+        units: list[list[Tab]] = []
+        placed: set[HtmlElement] = set()
+        for heading in self.headings:
+            if heading in placed:
+                continue
+            bar = self._tab_bar(heading)
+            tabs = [Tab(el, self._section_of(el)) for el in bar]
+            placed.update(el for el in self.headings if any(
+                t.element is el or el in t.element.iterdescendants() for t in tabs))
+            units.append(tabs)
+        return units
+
+    def _section_of(self, tab: HtmlElement) -> str | None:
+        for heading, section in self.headings.items():
+            if heading is tab or heading in tab.iterdescendants() or (
+                    tab in heading.iterdescendants()):
+                return section
+        return None
+
+    def _tab_pane(self, tab: HtmlElement) -> HtmlElement | None:
+        """The pane a tab points at by id, if any."""
+        for el in (tab, *tab.iterdescendants(), tab.getparent()):
             if el is None or not isinstance(el.tag, str):
                 continue
             for attr in _TAB_ATTRS:
                 value = (el.get(attr) or "").strip()
                 ref = value[1:] if value.startswith("#") else (value if attr != "href" else "")
-                if not ref:
-                    continue
-                pane = self.root.xpath("//*[@id=$ref]", ref=ref)
+                pane = self.root.xpath("//*[@id=$ref]", ref=ref) if ref else []
                 if pane and pane[0] is not el:
                     return pane[0]
         return None
-
-    def _scope(self, heading: Heading) -> HtmlElement | None:
-        """The smallest ancestor of a heading that holds article links after it."""
-        for ancestor in heading.element.iterancestors():
-            if ancestor.tag in ("body", "html"):
-                return None
-            last = self._end(ancestor)
-            if any(heading.position < link.position <= last for link in self.anchors):
-                return ancestor
-        return None
-
-    def _end(self, element: HtmlElement) -> int:
-        """Document position of the last element inside `element`."""
-        while len(element):
-            element = element[-1]
-        return self.order[element]
-
-    def _links_in(self, container: HtmlElement) -> list[ArticleLink]:
-        start, end = self.order[container], self._end(container)
-        return [link for link in self.anchors if start <= link.position <= end]
 
     # -- assignment ------------------------------------------------------
 
     def _assign(self) -> list[tuple[str, ArticleLink]]:
         """(section, link) pairs in page order."""
-        assigned: dict[int, str] = {}
-        by_position = {link.position: link for link in self.anchors}
-        groups = self._tab_groups()
-        for group in groups:
-            panes = [self._tab_pane(h) for h in group]
-            if all(pane is not None for pane in panes):
-                for heading, pane in zip(group, panes, strict=False):
-                    for link in self._links_in(pane):
-                        assigned.setdefault(link.position, heading.section)
-                continue
-            following = self._following_links(group)
-            split = self._split_panes(following, len(group))
-            if split is None:
-                # One pane for several tabs: it belongs to the active tab.
-                active = self._active_tab(group)
-                split = [following if h is active else [] for h in group]
-            for heading, links in zip(group, split, strict=False):
+        assigned: dict[int, tuple[str, ArticleLink]] = {}
+        for tabs in self._units():
+            for section, links in self._unit_lists(tabs):
                 for link in links:
-                    assigned.setdefault(link.position, heading.section)
-        return [(assigned[p], by_position[p]) for p in sorted(assigned)]
+                    assigned.setdefault(link.position, (section, link))
+        return [assigned[p] for p in sorted(assigned)]
 
-    def _tab_groups(self) -> list[list[Heading]]:
-        """Headings grouped into tab bars: siblings with no article link between them."""
-        groups: list[list[Heading]] = []
-        for heading in self.headings:
-            if groups and self._are_tabs(groups[-1][-1], heading):
-                groups[-1].append(heading)
-            else:
-                groups.append([heading])
-        return groups
-
-    def _are_tabs(self, a: Heading, b: Heading) -> bool:
-        """Tabs of one bar: same kind of element, side by side, no article link between."""
-        if any(a.position < link.position < b.position for link in self.anchors):
-            return False
-        ea, eb = a.element, b.element
-        pa, pb = ea.getparent(), eb.getparent()
-        if ea.tag == eb.tag and pa is pb:
-            return True
-        return (pa is not None and pb is not None and pa.tag == pb.tag == "li"
-                and pa.getparent() is pb.getparent())
+    def _unit_lists(self, tabs: list[Tab]) -> list[tuple[str, list[ArticleLink]]]:
+        kept = [t for t in tabs if t.section]
+        panes = [self._tab_pane(t.element) for t in kept]
+        if all(pane is not None for pane in panes):
+            return [(t.section, self._links_in(p)) for t, p in zip(kept, panes, strict=True)]
+        following = self._following_links(tabs)
+        split = self._split_panes(following, len(tabs)) if len(tabs) > 1 else [following]
+        if split is None:
+            # One pane for several tabs: it belongs to the active tab.
+            active = self._active_tab(tabs)
+            split = [following if t is active else [] for t in tabs]
+        return [(t.section, links) for t, links in zip(tabs, split, strict=True) if t.section]
 
     @staticmethod
-    def _active_tab(group: list[Heading]) -> Heading:
+    def _active_tab(tabs: list[Tab]) -> Tab:
         """The tab marked active/selected/current, else the first one."""
-        for heading in group:
-            for el in (heading.element, heading.element.getparent()):
+        for tab in tabs:
+            for el in (tab.element, *tab.element.iterdescendants()):
                 marks = f"{el.get('class', '')} {el.get('aria-selected', '')}".lower()
-                if el is not None and re.search(r"\b(?:active|selected|current|true)\b", marks):
-                    return heading
-        return group[0]
+                if _ACTIVE.search(marks):
+                    return tab
+        return tabs[0]
 
-    def _following_links(self, group: list[Heading]) -> list[ArticleLink]:
-        """Links after the group's last heading, inside its box, before the next heading."""
-        last = group[-1]
-        scope = self._scope(last)
+    def _following_links(self, tabs: list[Tab]) -> list[ArticleLink]:
+        """Links after a heading (or tab bar), inside its box, before the next heading."""
+        last = self._end(tabs[-1].element)
+        scope = self._scope(tabs[0].element, last)
         if scope is None:
             return []
-        later = [h.position for h in self.headings if h.position > last.position]
-        stop = min(later) if later else float("inf")
-        return [link for link in self._links_in(scope) if last.position < link.position < stop]
+        stop = next((b for b in self.boundaries if b > last), float("inf"))
+        return [link for link in self._links_in(scope) if last < link.position < stop]
+
+    def _scope(self, heading: HtmlElement, after: int) -> HtmlElement | None:
+        """The smallest ancestor of a heading that holds article links after it."""
+        for ancestor in heading.iterancestors():
+            if ancestor.tag in ("body", "html"):
+                return None
+            end = self._end(ancestor)
+            if any(after < link.position <= end for link in self.anchors):
+                return ancestor
+        return None
 
     @staticmethod
     def _split_panes(links: list[ArticleLink], count: int) -> list[list[ArticleLink]] | None:
         """Split links among `count` side-by-side panes, if the markup has that many."""
-        if count < 2 or not links:
+        if not links:
             return None
         common = links[0].anchor
         for ancestor in [links[0].anchor, *links[0].anchor.iterancestors()]:
@@ -261,20 +317,21 @@ class LinkLists:
         return max(texts, key=len) if texts else None
 
     def _summary(self, anchors: list[ArticleLink]) -> str | None:
+        """The item's lead: a lead-classed block, else its text outside the links,
+        without dates, view counts and the like."""
         item = self._item_box(anchors)
         if item is None:
             return None
-        blocks = [el for el in item.iter() if isinstance(el.tag, str) and el.tag != "a"
-                  and not el.xpath("ancestor-or-self::a | .//a")]
-        title = self._title(anchors)
-        texts = [(bool(_LEAD_CLASS.search(el.get("class", "").lower())), text_of(el))
-                 for el in blocks]
-        texts = [(marked, t) for marked, t in texts if t and t != title]
-        marked = [t for is_lead, t in texts if is_lead]
-        if marked:
-            return marked[0]
-        long_enough = [t for _, t in texts if len(t) >= 20]
-        return max(long_enough, key=len) if long_enough else None
+        for el in item.iter():
+            if isinstance(el.tag, str) and _LEAD_CLASS.search(el.get("class", "").lower()) \
+                    and not el.xpath("ancestor-or-self::a | .//a"):
+                lead = text_of(el)
+                if lead:
+                    return lead
+        pieces = [p for p in (normalize_text(t) for t in _text_outside_links(item))
+                  if p and not _is_metadata(p)]
+        lead = normalize_text(" ".join(pieces))
+        return lead if len(lead) >= 20 else None
 
     def _item_box(self, anchors: list[ArticleLink]) -> HtmlElement | None:
         """The largest ancestor of the item's links that holds no link to another
@@ -282,8 +339,7 @@ class LinkLists:
         url = anchors[0].url
         box = None
         for ancestor in anchors[0].anchor.iterancestors():
-            start, end = self.order[ancestor], self._end(ancestor)
-            if any(start <= h.position <= end for h in self.headings) or any(
+            if any(self._contains(ancestor, h) for h in self.headings) or any(
                     link.url != url for link in self._links_in(ancestor)):
                 break
             box = ancestor
@@ -291,7 +347,8 @@ class LinkLists:
 
     def more_url(self) -> str | None:
         """The "Xem thêm" listing link, preferring one after the "Tin khác" heading."""
-        after = min((h.position for h in self.headings if h.section == "other"), default=-1)
+        after = min((self.order[h] for h, s in self.headings.items() if s == "other"),
+                    default=-1)
         found: list[tuple[bool, int, str]] = []
         for a in self.root.iter("a"):
             if label_key(text_of(a)) not in MORE_LABELS:
@@ -301,3 +358,22 @@ class LinkLists:
             if url and urls.is_listing_url(url):
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
+
+
+def _text_outside_links(el: HtmlElement) -> Iterator[str]:
+    """Text of an element, skipping links and non-content elements, piece by piece."""
+    if el.tag == "a" or el.tag in NON_CONTENT_TAGS:
+        return
+    yield el.text or ""
+    for child in el:
+        if isinstance(child.tag, str):
+            yield from _text_outside_links(child)
+        yield child.tail or ""
+
+
+def _is_metadata(piece: str) -> bool:
+    """A date, a view or comment count, or punctuation: not part of a lead."""
+    if not re.search(r"[^\W\d_]{2}", piece):
+        return True
+    short = len(piece) <= 60
+    return short and (_METADATA.search(piece) is not None or dates.parse_date(piece) is not None)

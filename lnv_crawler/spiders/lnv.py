@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from .. import distributed, urls
+from ..middlewares import RefusedRequest
 from ..pages.article import ArticlePage
 from ..pages.listing import ListingPage, page_number
 
@@ -66,18 +67,17 @@ class LnvSpider(scrapy.Spider):
         if not getattr(self, "seeds_start_urls", True):
             return  # a shared crawl another worker has seeded
         for url in self.start_pages:
-            yield self._request(url, dont_filter=True)
+            yield self._request(url)
 
     # -- requests --------------------------------------------------------
 
-    def _request(self, canonical: str, dont_filter: bool = False) -> scrapy.Request:
+    def _request(self, canonical: str) -> scrapy.Request:
         is_article = urls.is_article_url(canonical)
         return scrapy.Request(
             urls.to_fetch_url(canonical, self.base_url),
             callback=self.parse,
             errback=self.on_error,
             priority=ARTICLE_PRIORITY if is_article else 0,
-            dont_filter=dont_filter,
             meta={"lnv_canonical": canonical},
         )
 
@@ -137,13 +137,28 @@ class LnvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("lnv/skipped/listing_page_limit")
 
     def on_error(self, failure: Failure) -> None:
-        if failure.check(IgnoreRequest):
-            return  # refused on purpose (off-site, seen before): counted where refused
+        """Count and log a failed request by kind; the run goes on."""
+        if failure.check(RefusedRequest):
+            return  # declined on purpose, counted where declined
         request = failure.request
-        status = getattr(getattr(failure.value, "response", None), "status", None)
-        kind = f"http_{status}" if status else type(failure.value).__name__
-        self.crawler.stats.inc_value(f"lnv/errors/{kind}")
+        kind = failure_kind(failure)
+        self.crawler.stats.inc_value(f"lnv/failed/{kind}")
         if urls.is_article_url(request.meta.get("lnv_canonical", "")):
-            self.crawler.stats.inc_value("lnv/errors/article")
-        log = self.logger.info if status == 404 else self.logger.warning
+            self.crawler.stats.inc_value("lnv/failed_article_requests")
+        log = self.logger.info if kind == "http_404" else self.logger.warning
         log("request failed (%s): %s", kind, request.url)
+
+
+def failure_kind(failure: Failure) -> str:
+    """http_<status>, max_redirects, too_large, or the exception's name."""
+    status = getattr(getattr(failure.value, "response", None), "status", None)
+    if status:
+        return f"http_{status}"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value).lower()
+        if "redirect" in message:
+            return "max_redirects"
+        if "maxsize" in message or "exceeded" in message:
+            return "too_large"
+        return "ignored"
+    return type(failure.value).__name__
