@@ -75,6 +75,7 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "download_errors": download_errors_by_kind(stats),
         "failed_requests": _grouped(stats, "lnv/failed/"),  # after retries, by kind
         "requests_refused_off_site": stats.get("lnv/offsite_blocked", 0),
+        "pages_that_failed_to_parse": stats.get("spider_exceptions/count", 0),
         "pages_skipped": _grouped(stats, "lnv/skipped/"),  # seen_before, media, error, unparsed…
         "monitors_failed": stats.get("lnv/monitors/failed"),
         "field_coverage": {k: round(v, 4) for k, v in

@@ -105,3 +105,15 @@ def test_listing_chains_have_three_pages_or_more():
 def test_home_page_links_categories():
     home = ListingPage((SITE_DIR / "index.html").read_bytes(), "https://langngheviet.com.vn/")
     assert len(home.category_urls(everywhere=True)) >= 2
+
+
+def test_hostile_pages_parse_quickly_without_exceptions():
+    url = "https://langngheviet.com.vn/a-1.html"
+    deep = "<div>" * 5000 + "<p>Sâu</p>" + "</div>" * 5000
+    links = "<h2>Tin khác</h2><ul>" + "".join(
+        f'<li><a href="/bai-{i}-{i}.html">Bài {i}</a></li>' for i in range(20000)) + "</ul>"
+    huge_attr = '<h1 title="' + "x" * 1_000_000 + '">Tiêu đề bài báo dài</h1><p>Nội dung.</p>'
+    for html in (deep, f"<h1>Tiêu đề bài viết</h1><div><p>Đoạn văn.</p></div>{links}", huge_attr):
+        page = ArticlePage(html, url)
+        item = page.to_item()
+        assert item is None or len(item["links"]) <= 20000

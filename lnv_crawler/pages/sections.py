@@ -15,6 +15,7 @@ widget's sort control, are not lists.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -85,24 +86,34 @@ class LinkLists:
         self.page_url = page_url
         self.order = order
         self.content = content
+        self._ends: dict[HtmlElement, int] = {}
         self.anchors = self._article_anchors()
+        self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
         self.boundaries = sorted(self._boundaries())
 
     # -- positions -------------------------------------------------------
 
     def _end(self, element: HtmlElement) -> int:
-        """Document position of the last element inside `element`."""
-        while len(element):
-            element = element[-1]
-        return self.order[element]
+        """Document position of the last element inside `element` (cached: len() of
+        an lxml element counts its children)."""
+        end = self._ends.get(element)
+        if end is None:
+            last = element
+            while len(last):
+                last = last[-1]
+            end = self._ends[element] = self.order[last]
+        return end
 
     def _contains(self, box: HtmlElement | None, el: HtmlElement) -> bool:
         return box is not None and self.order[box] <= self.order[el] <= self._end(box)
 
     def _links_in(self, box: HtmlElement) -> list[ArticleLink]:
-        start, end = self.order[box], self._end(box)
-        return [link for link in self.anchors if start <= link.position <= end]
+        """Article links inside box (anchors are in page order: a binary search keeps a
+        page of thousands of links linear)."""
+        start = bisect_left(self.positions, self.order[box])
+        end = bisect_right(self.positions, self._end(box))
+        return self.anchors[start:end]
 
     # -- what is on the page -----------------------------------------------
 
@@ -263,15 +274,16 @@ class LinkLists:
         if scope is None:
             return []
         stop = next((b for b in self.boundaries if b > last), float("inf"))
-        return [link for link in self._links_in(scope) if last < link.position < stop]
+        inside = self._links_in(scope)
+        first = bisect_right([link.position for link in inside], last)
+        return [link for link in inside[first:] if link.position < stop]
 
     def _scope(self, heading: HtmlElement, after: int) -> HtmlElement | None:
         """The smallest ancestor of a heading that holds article links after it."""
         for ancestor in heading.iterancestors():
             if ancestor.tag in ("body", "html"):
                 return None
-            end = self._end(ancestor)
-            if any(after < link.position <= end for link in self.anchors):
+            if any(link.position > after for link in self._links_in(ancestor)):
                 return ancestor
         return None
 
@@ -341,7 +353,7 @@ class LinkLists:
         for ancestor in anchors[0].anchor.iterancestors():
             if any(self._contains(ancestor, h) for h in self.headings) or any(
                     link.url != url for link in self._links_in(ancestor)):
-                break
+                break  # any() stops at the first other link: cheap even for a long list
             box = ancestor
         return box
 
