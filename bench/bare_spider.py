@@ -1,7 +1,8 @@
 """The baseline: a bare Scrapy spider that follows what lnv follows and parses nothing.
 
 Every article-shaped link (/<slug>-<id>.html) and listing link (/<category>,
-/<category>/p2) on a page is fetched from the mirror; each page yields only
+/<category>/p2) on a page is fetched from the mirror, each once per page as lnv
+does (the dupefilter drops those seen on earlier pages); each page yields only
 {"url": ...}. Run it from a folder outside the project, so that the project's
 settings do not apply:
     scrapy runspider /path/to/bench/bare_spider.py -a base_url=http://127.0.0.1:PORT
@@ -44,7 +45,6 @@ class BareSpider(scrapy.Spider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         yield {"url": response.url}
-        for href in response.xpath("//a/@href").getall():
-            url = self.mirror_url(href)
-            if url:
-                yield scrapy.Request(url)
+        found = (self.mirror_url(href) for href in response.xpath("//a/@href").getall())
+        for url in dict.fromkeys(u for u in found if u):
+            yield scrapy.Request(url)

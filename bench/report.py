@@ -112,9 +112,11 @@ def _date_lines(dates: dict) -> list[str]:
 
 def console(results: dict, found: list[Target]) -> str:
     corpus, crawl = results["corpus"], results["crawl"]
+    machine = results["machine"]
     lines = [
-        f"lnv_crawler benchmark: {results['machine']['cpus']} cores, Python "
-        f"{results['machine']['python']}, server {results['server']}",
+        f"lnv_crawler benchmark: {machine['cpus']} cores (load average "
+        f"{machine['load_average_at_start']:.1f} at start), Python {machine['python']}, "
+        f"server {results['server']}, {results['elapsed_seconds'] / 60:.1f} min in all",
         f"corpus: {corpus['articles']} article pages ({corpus['article_bytes']['min'] // 1000}–"
         f"{corpus['article_bytes']['max'] // 1000} KB, mean "
         f"{corpus['article_bytes']['mean'] // 1000} KB) + {corpus['listing_pages']} listing/home "

@@ -10,6 +10,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
@@ -113,6 +114,8 @@ def checks(manifests: dict[str, dict], results: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    started = time.monotonic()
+    load_at_start = os.getloadavg()[0]
     trafilatura = ensure_trafilatura()
     sizes = {MAIN: args.pages} if args.quick else {MAIN: args.pages, SCALE: args.scale_pages}
     manifests = {}
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+                    "platform": platform.platform(), "load_average_at_start": load_at_start},
         "args": vars(args),
         "corpus": manifests[MAIN],
         "parse": micro.parse_bench(pages, trafilatura),
@@ -137,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             baseline = results["crawl"]["lnv"]["peak_rss_mb"]
             results["scale"] = scale_run(server, manifests[SCALE], baseline, args)
     results["checks"] = checks(manifests, results)
+    results["elapsed_seconds"] = round(time.monotonic() - started)
     found = report.targets(results)
     report.write_json(RESULTS_DIR / "latest.json", results, found)
     print(report.console(results, found))

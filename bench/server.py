@@ -95,6 +95,9 @@ class NginxServer:
     def __init__(self, binary: str, roots: dict[str, Path], work: Path):
         self.ports = {name: _free_port() for name in roots}
         self.work = work
+        version = subprocess.run([binary, "-v"], capture_output=True, text=True, check=False,
+                                 timeout=_START_TIMEOUT).stderr.strip()
+        self.kind = f"nginx {version.rsplit('/', 1)[-1]}"
         conf = work / "nginx.conf"
         conf.write_text(_nginx_conf(work, {n: (self.ports[n], r.resolve())
                                            for n, r in roots.items()}))

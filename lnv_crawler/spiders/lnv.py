@@ -25,6 +25,7 @@ from ..pages.article import ArticlePage
 from ..pages.listing import ListingPage, page_number
 
 HOME = urls.SITE_ORIGIN + "/"
+DEAD_LINK_KINDS = frozenset({"http_404", "http_410"})
 ARTICLE_PRIORITY = 10  # articles before more listing pages: keeps the queue short
 
 
@@ -143,9 +144,10 @@ class LnvSpider(scrapy.Spider):
         request = failure.request
         kind = failure_kind(failure)
         self.crawler.stats.inc_value(f"lnv/failed/{kind}")
-        if urls.is_article_url(request.meta.get("lnv_canonical", "")):
+        dead_link = kind in DEAD_LINK_KINDS  # normal on a news site, not a failure of the run
+        if not dead_link and urls.is_article_url(request.meta.get("lnv_canonical", "")):
             self.crawler.stats.inc_value("lnv/failed_article_requests")
-        log = self.logger.info if kind == "http_404" else self.logger.warning
+        log = self.logger.info if dead_link else self.logger.warning
         log("request failed (%s): %s", kind, request.url)
 
 
