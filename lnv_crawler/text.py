@@ -11,19 +11,21 @@ import unicodedata
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # C0/C1 control characters except whitespace, which is folded below instead.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# \s in Python's re matches NBSP and the other Unicode spaces.
-_WHITESPACE = re.compile(r"\s+")
+_ODD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+                  "\u2060-\u2064\ufeff]")
 
 
 def normalize_text(text: str | None) -> str:
     """Entities decoded, NFC, invisible and control characters removed, spaces folded."""
     if not text:
         return ""
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    return _WHITESPACE.sub(" ", text).strip()
+    if "&" in text:
+        text = html.unescape(text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _ODD.search(text):  # rare: only then pay for the two substitutions
+        text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    return " ".join(text.split())  # str.split() folds every Unicode space, NBSP included
 
 
 def normalize_or_none(text: str | None) -> str | None:

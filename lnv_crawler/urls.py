@@ -8,6 +8,7 @@ parameters, fragment, AMP copy) is one URL everywhere.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 SITE_ORIGIN = "https://langngheviet.com.vn"
@@ -39,6 +40,7 @@ _NOT_CATEGORIES = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=65536)  # the same links recur on every page of a crawl
 def _site_parts(url: str) -> tuple[str, str] | None:
     """(path, query) of an http(s) URL on one of the site's hosts, else None."""
     try:
@@ -53,6 +55,7 @@ def _site_parts(url: str) -> tuple[str, str] | None:
     return path, parts.query
 
 
+@lru_cache(maxsize=65536)
 def canonicalize(url: str) -> str | None:
     """The canonical article or listing URL, or None for URLs off the site."""
     parts = _site_parts(url)
@@ -100,6 +103,8 @@ def absolute(href: str | None, page_url: str) -> str | None:
     if not href:
         return None
     href = href.strip()
+    if href.startswith(("https://", "http://")):
+        return href  # already absolute: urljoin would only cost time
     try:
         resolved = urljoin(page_url, href)
     except ValueError:

@@ -20,6 +20,7 @@ from .byline import authors_of, looks_like_byline
 from .dom import (
     HtmlElement,
     document_order,
+    has_text,
     is_in_menu,
     is_site_chrome,
     json_ld,
@@ -59,13 +60,7 @@ _TITLE_XPATHS = (
     "//article//h1",
     "//h1",
 )
-_SAPO_XPATHS = (
-    '//*[contains(@class, "article-detail-desc")]',
-    '//*[contains(@class, "sapo")]',
-    '//*[@itemprop="description" and not(self::meta)]',
-    '//*[contains(@class, "desc") or contains(@class, "lead") or contains(@class, "summary")'
-    ' or contains(@class, "intro")]',
-)
+_SAPO_CLASS = re.compile(r"sapo|desc|lead|summary|intro")
 _DATE_XPATHS = (
     '//*[contains(@class, "article-date")]',
     '//*[@itemprop="datePublished" and not(self::meta)]',
@@ -121,8 +116,13 @@ class ArticlePage:
     # -- shared parse state ------------------------------------------------
 
     @cached_property
+    def elements(self) -> list[HtmlElement]:
+        """Every element in document order (positions index into this list)."""
+        return list(self.root.iter())
+
+    @cached_property
     def order(self) -> dict[HtmlElement, int]:
-        return document_order(self.root)
+        return document_order(self.elements)
 
     @cached_property
     def ld(self) -> list[dict]:
@@ -163,7 +163,7 @@ class ArticlePage:
         """The element that holds the body, by known markers, else by text density."""
         for xpath in _CONTENT_XPATHS:
             for el in self.root.xpath(xpath):
-                if text_of(el):
+                if has_text(el):
                     return el
         return self._densest_element()
 
@@ -202,18 +202,18 @@ class ArticlePage:
             return None
         start = self.order[self.content]
         after = self.order[self.title_element] if self.title_element is not None else -1
-        best: tuple[int, str] | None = None
-        for xpath in _SAPO_XPATHS:
-            for el in self.root.xpath(xpath):
-                position = self.order[el]
-                if not after < position < start or self.content in el.iterdescendants():
-                    continue
-                if el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el):
-                    continue
-                text = text_of(el)
-                if len(text) >= 20 and (best is None or position > best[0]):
-                    best = (position, text)
-        return best[1] if best else None
+        around_body = set(self.content.iterancestors())
+        candidates = [el for el in self.elements[after + 1:start]
+                      if isinstance(el.tag, str) and el not in around_body
+                      and (_SAPO_CLASS.search(el.get("class", "")) or (
+                          el.get("itemprop") == "description" and el.tag != "meta"))]
+        for el in sorted(candidates, key=self.order.get, reverse=True):
+            if el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el):
+                continue
+            text = text_of(el)
+            if len(text) >= 20:
+                return text
+        return None
 
     @cached_property
     def _byline_paragraph(self) -> Paragraph | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import urls
 from ..text import normalize_text
-from .dom import NON_CONTENT_TAGS, HtmlElement, classes_and_id, text_of
+from .dom import NON_CONTENT_TAGS, HtmlElement, classes_and_id, short_text, text_of, text_prefix
 
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "center",
@@ -22,7 +22,6 @@ BLOCK_TAGS = frozenset({
     "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "hr", "address",
 })  # fmt: skip
 IMAGE_TAGS = ("img", "amp-img")
-_IMAGES = ".//img | .//amp-img"
 _BOLD_TAGS = frozenset({"b", "strong", "h2", "h3", "h4", "h5", "h6"})
 _ITALIC_TAGS = frozenset({"em", "i"})
 _NOISE = re.compile(
@@ -133,11 +132,9 @@ def _is_noise(el: HtmlElement) -> bool:
 
 def _is_inline_link_box(el: HtmlElement) -> bool:
     """A box such as "Tin liên quan: <a>…</a>" inside the body, mostly link text."""
-    if not el.xpath(".//a[@href]"):
+    if next(el.iter("a"), None) is None or not _INLINE_LIST_HEAD.match(text_prefix(el, 40)):
         return False
     text = text_of(el)
-    if not _INLINE_LIST_HEAD.match(text):
-        return False
     link_chars = sum(len(text_of(a)) for a in el.iter("a"))
     return link_chars >= 0.5 * (len(text) - 20)
 
@@ -187,11 +184,10 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
 def _is_image_box(el: HtmlElement) -> bool:
     """A table, figure or wrapper that frames images and their captions (not a
     layout table that happens to hold an image)."""
-    if el.tag not in ("table", "figure", "div", "p", "span") or not el.xpath(_IMAGES):
+    if el.tag not in ("table", "figure", "div", "p", "span") or not has_image(el):
         return False
     framed = el.tag in ("table", "figure") or bool(_caption_elements(el))
-    return framed and len(text_of(el)) < 600 and not el.xpath(
-        ".//p[string-length(normalize-space()) > 400]")
+    return framed and short_text(el, 600) is not None
 
 
 def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
@@ -199,10 +195,14 @@ def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
     a table's rows without an image, outermost only."""
     found = box.xpath(".//figcaption") or [
         el for el in box.iter() if el is not box and isinstance(el.tag, str)
-        and _CAPTION_CLASS.search(classes_and_id(el)) and not el.xpath(_IMAGES)]
+        and _CAPTION_CLASS.search(classes_and_id(el)) and not has_image(el)]
     if not found and box.tag == "table":
-        found = [r for r in box.xpath(".//tr") if not r.xpath(_IMAGES)]
+        found = [r for r in box.iter("tr") if not has_image(r)]
     return [el for el in found if not any(a in found for a in el.iterancestors())]
+
+
+def has_image(el: HtmlElement) -> bool:
+    return next(el.iter(*IMAGE_TAGS), None) is not None
 
 
 def _add_image_box(box: HtmlElement, builder: _Builder) -> None:

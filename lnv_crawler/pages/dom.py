@@ -60,6 +60,37 @@ def text_of(el: HtmlElement | None) -> str:
     return normalize_text("".join(iter_text(el))) if el is not None else ""
 
 
+def has_text(el: HtmlElement) -> bool:
+    """Whether an element shows any text (stops at the first: cheap on a whole body)."""
+    return any(t.strip() for t in iter_text(el))
+
+
+def short_text(el: HtmlElement, limit: int) -> str | None:
+    """Normalized text of an element if at most `limit` characters long, else None,
+    without reading more of a large element than that."""
+    parts: list[str] = []
+    size = 0
+    for piece in iter_text(el):
+        size += len(piece.strip())
+        if size > limit:
+            return None
+        parts.append(piece)
+    text = normalize_text("".join(parts))
+    return text if len(text) <= limit else None
+
+
+def text_prefix(el: HtmlElement, length: int) -> str:
+    """The first `length` or so characters of an element's text, normalized."""
+    parts: list[str] = []
+    size = 0
+    for piece in iter_text(el):
+        parts.append(piece)
+        size += len(piece)
+        if size >= length:
+            break
+    return normalize_text("".join(parts))
+
+
 def classes_and_id(el: HtmlElement) -> str:
     """Lower-cased class and id attributes, for signal matching."""
     return f"{el.get('class', '')} {el.get('id', '')}".lower()
@@ -121,13 +152,13 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
     return None
 
 
-def document_order(root: HtmlElement) -> dict[HtmlElement, int]:
-    """Each element's position in a document-order walk.
+def document_order(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
+    """Each element's position in a document-order list of them.
 
     The dict holds the element proxies alive, so lxml hands back the same
     objects on later lookups and they can be used as keys.
     """
-    return {el: i for i, el in enumerate(root.iter())}
+    return {el: i for i, el in enumerate(elements)}
 
 
 _CHROME = (

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .. import dates, urls
 from ..text import normalize_text
-from .dom import NON_CONTENT_TAGS, HtmlElement, text_of
+from .dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of
 
 SECTION_LABELS: dict[str, str] = {
     "tin liên quan": "related",
@@ -131,7 +131,7 @@ class LinkLists:
     def _headings(self) -> dict[HtmlElement, str]:
         """Elements whose whole text is a list label, outside the body and widgets."""
         headings: dict[HtmlElement, str] = {}
-        for node in self.root.xpath("//body//text()[string-length(normalize-space()) < 40]"):
+        for node in self.root.xpath("//body//text()[string-length(normalize-space()) < 25]"):
             section = SECTION_LABELS.get(label_key(node))
             if section is None:
                 continue
@@ -151,7 +151,8 @@ class LinkLists:
         key = label_key(node)
         while element is not None and element.getparent() is not None:
             parent = element.getparent()
-            if parent.tag in ("body", "html") or label_key(text_of(parent)) != key:
+            text = short_text(parent, 40) if parent.tag not in ("body", "html") else None
+            if text is None or label_key(text) != key:
                 break
             element = parent
         return element
@@ -162,7 +163,7 @@ class LinkLists:
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
         for el in self.root.xpath(_HEADING_LIKE):
-            if el in inside_headings or len(text_of(el)) > 60 or el.xpath("ancestor::li"):
+            if el in inside_headings or short_text(el, 60) is None or el.xpath("ancestor::li"):
                 continue
             if not self._links_in(el) and not self._is_item_part(el):
                 yield self.order[el]
@@ -197,7 +198,7 @@ class LinkLists:
         return siblings[start:end + 1]
 
     def _is_tab_like(self, el: HtmlElement, tag: str) -> bool:
-        return el.tag == tag and 0 < len(text_of(el)) <= MAX_TAB_CHARS and not self._links_in(el)
+        return el.tag == tag and bool(short_text(el, MAX_TAB_CHARS)) and not self._links_in(el)
 
     def _units(self) -> list[list[Tab]]:
         """Headings grouped by tab bar, in page order."""
@@ -363,7 +364,8 @@ class LinkLists:
                     default=-1)
         found: list[tuple[bool, int, str]] = []
         for a in self.root.iter("a"):
-            if label_key(text_of(a)) not in MORE_LABELS:
+            text = short_text(a, 20)
+            if text is None or label_key(text) not in MORE_LABELS:
                 continue
             href = urls.absolute(a.get("href"), self.page_url)
             url = urls.canonicalize(href) if href else None
