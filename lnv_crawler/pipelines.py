@@ -32,8 +32,8 @@ class NormalizePipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        for field in adapter.field_names():
-            adapter[field] = normalize_value(adapter.get(field))
+        for field, value in adapter.items():
+            adapter[field] = normalize_value(value)
         published = adapter.get("published_at")
         if published:
             parsed = dates.parse_iso_datetime(published) or dates.parse_date(published)

@@ -225,6 +225,11 @@ class ArticlePage:
     # -- fields ------------------------------------------------------------
 
     def rejection(self) -> str | None:
+        """Why this page gives no record, or None for an article (see _rejection)."""
+        return self._rejection
+
+    @cached_property
+    def _rejection(self) -> str | None:
         """Why this page gives no record, or None for an article.
 
         "media" (video, photo pages) and "error" (a "not found" page answered 200)
@@ -410,6 +415,10 @@ class ArticlePage:
         return LinkLists(self.root, self.url, self.order, self.content)
 
     def links(self) -> list[dict]:
+        return self._links
+
+    @cached_property
+    def _links(self) -> list[dict]:  # the spider follows them after to_item() wrote them
         return self._link_lists.links()
 
     def more_url(self) -> str | None:
