@@ -2,7 +2,8 @@
 
 Each crawl is its own process, with a fresh output file; its wall time runs from
 spawn to exit, its peak RSS is the ru_maxrss that os.wait4 reports for it, and
-its page count is what the server answered with 200 during the run.
+its page count is what the server answered with 200 during the run. CPU time
+per page is reported beside pages/s: it varies less when the machine is shared.
 """
 
 from __future__ import annotations
@@ -40,14 +41,20 @@ class CrawlResult:
     pages: int  # pages the server answered with 200 during the crawl
     records: int  # lines of the crawl's output file
     peak_rss_mb: float
+    cpu_seconds: float  # user + system time of the crawl process
     exit_code: int
 
     @property
     def pages_per_second(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
 
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return self.cpu_seconds * 1000 / self.pages if self.pages else 0.0
+
     def as_dict(self) -> dict:
-        return {**asdict(self), "pages_per_second": round(self.pages_per_second, 1)}
+        return {**asdict(self), "pages_per_second": round(self.pages_per_second, 1),
+                "cpu_ms_per_page": round(self.cpu_ms_per_page, 2)}
 
 
 def _command(engine: str, base_url: str, start_urls: list[str], folder: Path) -> list[str]:
@@ -68,8 +75,8 @@ def _environment() -> dict[str, str]:
 
 
 def run_measured(command: list[str], cwd: Path, log: Path,
-                 timeout: float) -> tuple[float, int, int]:
-    """(wall seconds, exit code, peak RSS in KiB) of a child process, killed at timeout."""
+                 timeout: float) -> tuple[float, int, os.struct_rusage]:
+    """(wall seconds, exit code, resource usage) of a child process, killed at timeout."""
     with log.open("wb") as sink:
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, env=_environment(), stdout=sink,
@@ -84,7 +91,7 @@ def run_measured(command: list[str], cwd: Path, log: Path,
             pid, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, child.returncode, usage.ru_maxrss
+    return elapsed, child.returncode, usage
 
 
 def _count_lines(path: Path) -> int:
@@ -102,11 +109,11 @@ def crawl(engine: str, corpus: str, server: StaticServer, start_urls: list[str],
         command = _command(engine, server.base_url(corpus), start_urls, folder)
         cwd = PROJECT_DIR if engine == "lnv" else folder
         before = server.pages_served(corpus)
-        seconds, code, rss_kib = run_measured(command, cwd, folder / "crawl.log", timeout)
+        seconds, code, usage = run_measured(command, cwd, folder / "crawl.log", timeout)
         pages = server.pages_served(corpus) - before
         if code != 0:
             tail = (folder / "crawl.log").read_text("utf-8", "replace")[-_ERROR_TAIL:]
             print(f"bench: {engine} crawl exited with {code}:\n{tail}", file=sys.stderr)
         return CrawlResult(engine, corpus, round(seconds, 3), pages,
-                           _count_lines(folder / "out.jsonl"),
-                           round(rss_kib / 1024, 1), code)
+                           _count_lines(folder / "out.jsonl"), round(usage.ru_maxrss / 1024, 1),
+                           round(usage.ru_utime + usage.ru_stime, 3), code)

@@ -66,16 +66,19 @@ def targets(results: dict) -> list[Target]:
 
 def _crawl_lines(crawl: dict) -> list[str]:
     lines = ["Crawls (alternating, 16 concurrent requests, politeness off, fresh output each)",
-             "  run  engine  pages  records  seconds  pages/s  peak RSS  exit"]
+             "  run  engine  pages  records  seconds  pages/s  CPU ms/page  peak RSS  exit"]
     for i, run in enumerate(crawl["runs"], 1):
         lines.append(f"  {i:<4} {run['engine']:<7} {run['pages']:>5}  {run['records']:>7}  "
                      f"{run['seconds']:>7.1f}  {run['pages_per_second']:>7.1f}  "
-                     f"{run['peak_rss_mb']:>5.0f} MB  {run['exit_code']:>4}")
+                     f"{run['cpu_ms_per_page']:>11.1f}  {run['peak_rss_mb']:>5.0f} MB  "
+                     f"{run['exit_code']:>4}")
     for engine in ("lnv", "bare"):
         summary = crawl[engine]
         lines.append(f"  {engine:<5} median {summary['pages_per_second']:.1f} pages/s, "
+                     f"{summary['cpu_ms_per_page']:.1f} CPU ms/page, "
                      f"peak RSS {summary['peak_rss_mb']:.0f} MB")
-    lines.append(f"  lnv/bare: {crawl['ratio_lnv_bare']:.2f}×")
+    lines.append(f"  lnv/bare: {crawl['ratio_lnv_bare']:.2f}× by pages/s "
+                 f"({crawl['cpu_ratio_lnv_bare']:.2f}× by CPU time per page)")
     return lines
 
 
@@ -120,7 +123,7 @@ def console(results: dict, found: list[Target]) -> str:
         f"corpus: {corpus['articles']} article pages ({corpus['article_bytes']['min'] // 1000}–"
         f"{corpus['article_bytes']['max'] // 1000} KB, mean "
         f"{corpus['article_bytes']['mean'] // 1000} KB) + {corpus['listing_pages']} listing/home "
-        f"pages = {corpus['pages']} pages, seed {corpus['seed']}",
+        f"pages = {corpus['pages']} pages, seed {corpus['seed']}; lnv_crawler at {results['code']}",
         "",
         *_crawl_lines(crawl),
     ]
@@ -143,12 +146,11 @@ def console(results: dict, found: list[Target]) -> str:
 def markdown(results: dict, found: list[Target]) -> str:
     corpus, crawl, parse = results["corpus"], results["crawl"], results["parse"]
     rows = [
-        ("Crawl, `scrapy crawl lnv` (mirror mode)",
-         f"{crawl['lnv']['pages_per_second']:.0f} pages/s, peak RSS "
-         f"{crawl['lnv']['peak_rss_mb']:.0f} MB"),
-        ("Crawl, bare Scrapy spider (same links, no parsing)",
-         f"{crawl['bare']['pages_per_second']:.0f} pages/s, peak RSS "
-         f"{crawl['bare']['peak_rss_mb']:.0f} MB"),
+        *((label, f"{crawl[engine]['pages_per_second']:.0f} pages/s "
+                  f"({crawl[engine]['cpu_ms_per_page']:.0f} CPU ms/page), peak RSS "
+                  f"{crawl[engine]['peak_rss_mb']:.0f} MB")
+          for engine, label in (("lnv", "Crawl, `scrapy crawl lnv` (mirror mode)"),
+                                ("bare", "Crawl, bare Scrapy spider (same links, no parsing)"))),
         ("`lxml.html.fromstring` per page", f"{parse['lxml_fromstring_ms']:.1f} ms"),
         ("`ArticlePage(...).to_item()` per page", f"{parse['lnv_article_page_ms']:.1f} ms"),
     ]

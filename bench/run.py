@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
 
-from . import CORPUS_DIR, RESULTS_DIR, corpus, micro, report
+from . import CORPUS_DIR, PROJECT_DIR, RESULTS_DIR, corpus, micro, report
 from .crawl import CrawlResult, crawl
 from .server import StaticServer, serving
 
@@ -51,15 +51,31 @@ def ensure_trafilatura() -> ModuleType | None:
         return importlib.import_module("trafilatura")
     except ImportError:
         progress("installing trafilatura (bench only) with pip...")
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "trafilatura"],
-                          check=False, timeout=600)
+    try:
+        outcome = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "trafilatura"],
+                                 check=False, timeout=600).returncode
+    except subprocess.TimeoutExpired:
+        outcome = "timed out"
     importlib.invalidate_caches()
     try:
         return importlib.import_module("trafilatura")
     except ImportError:
-        progress(f"note: trafilatura could not be installed (pip exit {done.returncode}); "
+        progress(f"note: trafilatura could not be installed (pip: {outcome}); "
                  "its comparison is skipped")
         return None
+
+
+def code_version() -> str:
+    """The commit under test, flagged when lnv_crawler/ has uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True,
+                              check=False, timeout=30).stdout.strip()
+    try:
+        head, dirty = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain",
+                                                               "lnv_crawler")
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return (head or "unknown") + (" + uncommitted lnv_crawler changes" if dirty else "")
 
 
 def _sample(files: list[Path], count: int) -> list[Path]:
@@ -71,6 +87,7 @@ def _sample(files: list[Path], count: int) -> list[Path]:
 def _summary(runs: list[CrawlResult], engine: str) -> dict:
     mine = [r for r in runs if r.engine == engine]
     return {"pages_per_second": round(statistics.median(r.pages_per_second for r in mine), 1),
+            "cpu_ms_per_page": round(statistics.median(r.cpu_ms_per_page for r in mine), 2),
             "peak_rss_mb": round(statistics.median(r.peak_rss_mb for r in mine), 1)}
 
 
@@ -82,8 +99,9 @@ def crawl_rounds(server: StaticServer, starts: list[str], args: argparse.Namespa
             runs.append(crawl(engine, MAIN, server, starts, args.timeout))
     lnv, bare = _summary(runs, "lnv"), _summary(runs, "bare")
     ratio = lnv["pages_per_second"] / bare["pages_per_second"] if bare["pages_per_second"] else 0
+    cpu_ratio = bare["cpu_ms_per_page"] / lnv["cpu_ms_per_page"] if lnv["cpu_ms_per_page"] else 0
     return {"runs": [r.as_dict() for r in runs], "lnv": lnv, "bare": bare,
-            "ratio_lnv_bare": round(ratio, 3)}
+            "ratio_lnv_bare": round(ratio, 3), "cpu_ratio_lnv_bare": round(cpu_ratio, 3)}
 
 
 def scale_run(server: StaticServer, manifest: dict, baseline_rss: float,
@@ -129,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "load_average_at_start": load_at_start},
         "args": vars(args),
+        "code": code_version(),
         "corpus": manifests[MAIN],
         "parse": micro.parse_bench(pages, trafilatura),
         "dates": micro.dates_bench(),
