@@ -154,6 +154,9 @@ _UNIT_PREFIXES = (
     ("w", "weeks"), ("mo", "months"), ("y", "years"), ("p", "minutes"),
     ("'", "minutes"), ("’", "minutes"),
 )
+# "tuần trước", "tháng trước", "năm ngoái", "last week": one unit back.
+_LAST_UNIT = re.compile(
+    r"\b(?:(?P<vi>tuần|tháng|năm) (?:trước|rồi|ngoái)|last (?P<en>week|month|year))\b")
 _JUST_NOW = re.compile(r"\b(?:vừa xong|vừa cập nhật|vừa đăng|just now)\b")
 # hôm nay / sáng nay / hôm qua / tối qua / hôm kia / today / yesterday
 _DAY_WORD = re.compile(
@@ -382,6 +385,9 @@ def _relative(s: str, now: datetime) -> datetime | None:
         return _before(now, _ago_count(ago), _unit_of(ago["unit"]))
     if _JUST_NOW.search(s):
         return now
+    last = _LAST_UNIT.search(s)
+    if last and not any(c.isdigit() for c in s):  # "tháng 3 năm trước" names a month
+        return _before(now, 1, _unit_of(last["vi"] or last["en"]))
     day_word = _DAY_WORD.search(s)
     if day_word:
         day = now.date() - timedelta(days=_DAYS_BACK[day_word["vi"] or day_word["en"]])
