@@ -113,6 +113,20 @@ def _date_lines(dates: dict) -> list[str]:
     return lines
 
 
+def _distributed_lines(dist: dict | None) -> list[str]:
+    if not dist:
+        return []
+    one, two = dist["one"], dist["two"]
+    return ["", "Distributed (scrapy-redis, same corpus)",
+            f"  1 worker : {one['pages']} pages in {one['seconds']:.0f} s, "
+            f"{one['pages_per_second']:.1f} pages/s, {one['records']} records",
+            f"  2 workers: {two['pages']} pages in {two['seconds']:.0f} s, "
+            f"{two['pages_per_second']:.1f} pages/s, {two['records']} records "
+            f"({' + '.join(map(str, two['records_per_worker']))}), "
+            f"{two['duplicates']} duplicates",
+            f"  speed-up of 2 workers over 1: {dist['speedup']:.2f}× (2 cores)"]
+
+
 def console(results: dict, found: list[Target]) -> str:
     corpus, crawl = results["corpus"], results["crawl"]
     machine = results["machine"]
@@ -134,6 +148,7 @@ def console(results: dict, found: list[Target]) -> str:
                      f"{run['seconds']:.0f} s ({run['pages_per_second']:.1f} pages/s), "
                      f"peak RSS {run['peak_rss_mb']:.0f} MB = {scale['rss_ratio']:.2f}× the "
                      f"{corpus['articles']}-article crawl")
+    lines += _distributed_lines(results.get("distributed"))
     lines += ["", *_parse_lines(results["parse"]), "", *_date_lines(results["dates"])]
     lines += ["", *results["checks"]] if results["checks"] else []
     lines += ["", "Targets", *(t.line() for t in found)]
@@ -156,6 +171,12 @@ def markdown(results: dict, found: list[Target]) -> str:
     ]
     if parse.get("trafilatura_extract_ms"):
         rows.append(("`trafilatura.extract` per page", f"{parse['trafilatura_extract_ms']:.1f} ms"))
+    dist = results.get("distributed")
+    if dist:
+        rows.append(("Distributed: 2 workers / 1 worker (scrapy-redis)",
+                     f"{dist['speedup']:.2f}× ({dist['one']['pages_per_second']:.0f} → "
+                     f"{dist['two']['pages_per_second']:.0f} pages/s, "
+                     f"{dist['two']['duplicates']} duplicates)"))
     table = ["| measurement | result |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in rows)]
     table += ["", "| target | measured | goal | status |", "| --- | --- | --- | --- |"]
     for t in found:

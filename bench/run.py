@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
 
-from . import CORPUS_DIR, PROJECT_DIR, RESULTS_DIR, corpus, micro, report
+from . import CORPUS_DIR, PROJECT_DIR, RESULTS_DIR, corpus, distributed, micro, report
 from .crawl import CrawlResult, crawl
 from .server import StaticServer, serving
 
@@ -27,6 +27,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pages", type=int, default=2000, help="article pages of the corpus")
     parser.add_argument("--rounds", type=int, default=2, help="crawls of each engine (A B A B)")
     parser.add_argument("--quick", action="store_true", help="skip the 8,000-page RSS run")
+    parser.add_argument("--no-distributed", action="store_true",
+                        help="skip the one-worker/two-worker Redis comparison")
     parser.add_argument("--scale-pages", type=int, default=8000,
                         help="article pages of the RSS scale run")
     parser.add_argument("--micro-pages", type=int, default=200,
@@ -155,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     with serving({n: CORPUS_DIR / n for n in manifests}, not args.python_server) as server:
         results["server"] = server.kind
         results["crawl"] = crawl_rounds(server, manifests[MAIN]["start_urls"], args)
+        if not args.no_distributed:
+            progress("distributed: one worker, then two sharing a Redis queue")
+            results["distributed"] = distributed.compare(
+                server, MAIN, manifests[MAIN]["start_urls"], args.timeout)
         if SCALE in manifests:
             baseline = results["crawl"]["lnv"]["peak_rss_mb"]
             results["scale"] = scale_run(server, manifests[SCALE], baseline, args)
