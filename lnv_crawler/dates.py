@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
+
+from .text import normalize_text
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -22,11 +23,7 @@ _MAX_LEN = 256
 # dateparser is ~4 ms per call and guesses freely on long text.
 _FALLBACK_MAX_LEN = 100
 
-# Invisible characters that survive NFC and would split tokens ("15/03/\u200b2022").
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
-# \s in Python's re covers NBSP and the other Unicode spaces.
-_SPACES = re.compile(r"\s+")
 
 # The lookbehinds/lookaheads keep dates out of longer numbers: phone numbers
 # ("0243.123.4567"), prices ("27.000"), decimals ("12.5%" or "12,5") and document
@@ -212,10 +209,9 @@ def parse_iso_datetime(value: str | None) -> datetime | None:
 
 
 def _normalize(text: str) -> str:
-    """NFC, lower case, one plain space between tokens, ASCII hyphens."""
-    text = unicodedata.normalize("NFC", text).lower()
-    text = _DASHES.sub("-", _INVISIBLE.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    """The contract's text rules (invisible characters would split "15/03/\u200b2022"),
+    then lower case and ASCII hyphens."""
+    return _DASHES.sub("-", normalize_text(text).lower())
 
 
 def _vn_now(now: datetime | None) -> datetime:

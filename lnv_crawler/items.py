@@ -10,4 +10,3 @@ ARTICLE_FIELDS = (
     "schema_version", "url", "article_id", "title", "sapo", "source_tag", "body", "images",
     "byline", "authors", "published_at", "category", "tags", "links", "more_url", "fetched_at",
 )  # fmt: skip
-LINK_SECTIONS = ("related", "newer", "other", "latest", "most_read")

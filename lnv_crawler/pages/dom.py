@@ -96,15 +96,6 @@ def classes_and_id(el: HtmlElement) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}".lower()
 
 
-def first(root: HtmlElement, xpaths: tuple[str, ...]) -> HtmlElement | None:
-    """The first element matched by the first xpath that matches anything."""
-    for xpath in xpaths:
-        found = root.xpath(xpath)
-        if found:
-            return found[0]
-    return None
-
-
 def meta_content(root: HtmlElement, *names: str) -> str | None:
     """Content of the first <meta property|name|itemprop=...> among names."""
     for name in names:
