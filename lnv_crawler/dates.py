@@ -263,16 +263,18 @@ def _take_offset(s: str) -> tuple[tzinfo | None, str]:
 
 def _first_full_date(s: str) -> tuple[date, int, int] | None:
     """The earliest valid date with a year in s, with its span."""
-    found = [
-        (match.start(), match.end(), day)
-        for pattern in _FULL_DATES
-        for match in pattern.finditer(s)
-        if (day := _match_date(match))
-    ]
-    if not found:
-        return None
-    start, end, day = min(found, key=lambda item: item[0])
-    return day, start, end
+    best: tuple[date, int, int] | None = None
+    for pattern in _FULL_DATES:
+        for match in pattern.finditer(s):
+            if best is not None and match.start() >= best[1]:
+                break  # this pattern cannot find an earlier date
+            day = _match_date(match)
+            if day:
+                best = (day, match.start(), match.end())
+                break
+        if best is not None and best[1] == 0:
+            break  # nothing starts earlier than the string
+    return best
 
 
 def _match_date(match: re.Match[str]) -> date | None:

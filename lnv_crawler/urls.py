@@ -40,7 +40,7 @@ _NOT_CATEGORIES = frozenset(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=65536)  # the same links recur on every page of a crawl
+@lru_cache(maxsize=4096)  # menus and lists repeat the same links page after page
 def _site_parts(url: str) -> tuple[str, str] | None:
     """(path, query) of an http(s) URL on one of the site's hosts, else None."""
     try:
@@ -55,7 +55,7 @@ def _site_parts(url: str) -> tuple[str, str] | None:
     return path, parts.query
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def canonicalize(url: str) -> str | None:
     """The canonical article or listing URL, or None for URLs off the site."""
     parts = _site_parts(url)
