@@ -3,6 +3,7 @@ served corpus: the speed-up of distributed mode on this machine."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -58,6 +59,15 @@ def _worker(folder: Path, name: str, base_url: str, start_urls: list[str],
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
+def _urls(path: Path) -> Iterator[str]:
+    """The url of each record, a line at a time: reading whole outputs here would grow
+    this process, and every crawl forked after it would inherit that in its peak RSS."""
+    if path.is_file():
+        with path.open("rb") as lines:
+            for line in lines:
+                yield json.loads(line)["url"]
+
+
 def _run(workers: int, server: StaticServer, corpus: str, start_urls: list[str],
          timeout: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="lnv-bench-redis-") as tmp:
@@ -71,8 +81,7 @@ def _run(workers: int, server: StaticServer, corpus: str, start_urls: list[str],
             codes = [p.wait(timeout=timeout) for p in procs]
             seconds = time.perf_counter() - started
         records = [_count_lines(folder / f"{n}.jsonl") for n in names]
-        urls = [line for n in names if (folder / f"{n}.jsonl").exists()
-                for line in (folder / f"{n}.jsonl").read_bytes().splitlines()]
+        urls = [url for n in names for url in _urls(folder / f"{n}.jsonl")]
         pages = server.pages_served(corpus) - before
     return {"workers": workers, "seconds": round(seconds, 1), "pages": pages,
             "records_per_worker": records, "records": sum(records),

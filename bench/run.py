@@ -157,13 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     with serving({n: CORPUS_DIR / n for n in manifests}, not args.python_server) as server:
         results["server"] = server.kind
         results["crawl"] = crawl_rounds(server, manifests[MAIN]["start_urls"], args)
+        if SCALE in manifests:
+            baseline = results["crawl"]["lnv"]["peak_rss_mb"]
+            results["scale"] = scale_run(server, manifests[SCALE], baseline, args)
         if not args.no_distributed:
             progress("distributed: one worker, then two sharing a Redis queue")
             results["distributed"] = distributed.compare(
                 server, MAIN, manifests[MAIN]["start_urls"], args.timeout)
-        if SCALE in manifests:
-            baseline = results["crawl"]["lnv"]["peak_rss_mb"]
-            results["scale"] = scale_run(server, manifests[SCALE], baseline, args)
     results["checks"] = checks(manifests, results)
     results["elapsed_seconds"] = round(time.monotonic() - started)
     found = report.targets(results)
