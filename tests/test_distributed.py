@@ -4,16 +4,14 @@ queue to the other."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import read_urls, start_crawl
 
 from lnv_crawler.samplesite import expected_records
 from lnv_crawler.samplesite.server import serving
@@ -49,19 +47,9 @@ def redis_url(tmp_path):
 
 
 def start_worker(tmp_path: Path, name: str, base_url: str, redis: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "lnv", "-a", f"base_url={base_url}",
-           "-O", str(tmp_path / f"{name}.jsonl"), "-s", f"REDIS_URL={redis}",
-           "-s", f"LNV_STATE_DIR={tmp_path / name}", "-s", "LNV_REDIS_IDLE_SECONDS=6",
-           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-           "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "LOG_LEVEL=INFO"]
-    return subprocess.Popen(cmd, cwd=PROJECT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-
-
-def urls_in(path: Path) -> list[str]:
-    if not path.exists():
-        return []
-    return [json.loads(line)["url"] for line in path.read_text("utf-8").splitlines() if line]
+    return start_crawl(tmp_path / f"{name}.jsonl", "-a", f"base_url={base_url}", settings={
+        "REDIS_URL": redis, "LNV_STATE_DIR": str(tmp_path / name),
+        "LNV_REDIS_IDLE_SECONDS": "6", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"})
 
 
 def test_two_workers_write_every_article_once(tmp_path, redis_url):
@@ -69,7 +57,7 @@ def test_two_workers_write_every_article_once(tmp_path, redis_url):
         workers = [start_worker(tmp_path, name, server.base_url, redis_url) for name in "ab"]
         errors = [w.communicate(timeout=180)[1] for w in workers]
     assert [w.returncode for w in workers] == [0, 0], [e[-1500:] for e in errors]
-    a, b = urls_in(tmp_path / "a.jsonl"), urls_in(tmp_path / "b.jsonl")
+    a, b = read_urls(tmp_path / "a.jsonl"), read_urls(tmp_path / "b.jsonl")
     print(f"\nworker a wrote {len(a)}, worker b wrote {len(b)}")
     assert sorted(a + b) == EXPECTED, "the union holds every article exactly once"
     assert sum("seeds the start URLs" in e for e in errors) == 1
@@ -88,14 +76,14 @@ def test_a_killed_worker_leaves_the_queue_to_the_other(tmp_path, redis_url):
         _, err = b.communicate(timeout=180)
         assert b.returncode == 0, err[-2000:]
         assert "last worker out" in err, "the survivor emptied the shared queue"
-        survivor = urls_in(tmp_path / "b.jsonl")
+        survivor = read_urls(tmp_path / "b.jsonl")
         assert not (tmp_path / "a.jsonl").exists(), "a killed worker publishes nothing"
         # What the killed worker held (fetched, or found and not yet queued) comes back
         # in the next run: the survivor's state knows what it wrote.
         again = start_worker(tmp_path, "b", server.base_url, redis_url)
         _, err = again.communicate(timeout=180)
         assert again.returncode == 0, err[-2000:]
-        rerun = urls_in(tmp_path / "b.jsonl")
+        rerun = read_urls(tmp_path / "b.jsonl")
     print(f"\nkilled worker: survivor wrote {len(survivor)}, the next run {len(rerun)}, "
           f"of {len(EXPECTED)}")
     assert len(survivor) == len(set(survivor))

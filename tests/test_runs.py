@@ -8,12 +8,11 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, run_crawl
+from conftest import read_urls, run_crawl, start_crawl
 
 from lnv_crawler import urls
 from lnv_crawler.samplesite import SITE_DIR, expected_records, page_path
@@ -95,13 +94,9 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path, sample_site):
     assert len(result.records) == 1
 
 
-def start_crawl(tmp_path: Path, base_url: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "lnv", "-a", f"base_url={base_url}",
-           "-O", str(tmp_path / "out.jsonl"), "-s", f"LNV_STATE_DIR={tmp_path / 'state'}",
-           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-           "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "LOG_LEVEL=INFO"]
-    return subprocess.Popen(cmd, cwd=PROJECT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+def start_slow_crawl(tmp_path: Path, base_url: str) -> subprocess.Popen:
+    return start_crawl(tmp_path / "out.jsonl", "-a", f"base_url={base_url}", settings={
+        "LNV_STATE_DIR": str(tmp_path / "state"), "CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
 
 
 def wait_for_articles(server, count: int, timeout: float = 60) -> None:
@@ -111,19 +106,15 @@ def wait_for_articles(server, count: int, timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
-def records_of(path: Path) -> list[str]:
-    return [json.loads(line)["url"] for line in path.read_text("utf-8").splitlines() if line]
-
-
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_graceful_stop_keeps_what_was_collected(tmp_path, stop):
     with serving(delay=0.2) as server:
-        proc = start_crawl(tmp_path, server.base_url)
+        proc = start_slow_crawl(tmp_path, server.base_url)
         wait_for_articles(server, 4)
         proc.send_signal(stop)
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 0, stderr[-2000:]
-        first = records_of(tmp_path / "out.jsonl")
+        first = read_urls(tmp_path / "out.jsonl")
         summary = json.loads((tmp_path / "out.summary.json").read_text())
         assert summary["stopped"] is True and summary["finish_reason"] == "shutdown"
         assert 0 < len(first) < len(EXPECTED)
@@ -135,7 +126,7 @@ def test_graceful_stop_keeps_what_was_collected(tmp_path, stop):
 
 def test_hard_kill_leaves_no_partial_file_and_loses_nothing(tmp_path):
     with serving(delay=0.2) as server:
-        proc = start_crawl(tmp_path, server.base_url)
+        proc = start_slow_crawl(tmp_path, server.base_url)
         wait_for_articles(server, 6)
         proc.kill()
         proc.communicate(timeout=60)
