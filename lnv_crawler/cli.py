@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import demo
+from . import demo, history
 from .feeds import fsync_directory, partial_path
 from .items import ARTICLE_FIELDS
 from .schema import violations
@@ -281,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("files", nargs="+", type=Path, metavar="FILE")
     corpus.add_argument("-o", "--output", type=Path, required=True, help="the merged file")
     corpus.set_defaults(run=lambda args: merge(args.files, args.output))
+
+    history.add_arguments(commands.add_parser(
+        "history", help="the runs kept in a state folder, with a trend per field"))
 
     # Its arguments go to `scrapy crawl` untouched, so they are collected as unknown ones.
     commands.add_parser("demo", help="crawl the bundled sample site",

@@ -78,6 +78,7 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "pages_that_failed_to_parse": stats.get("spider_exceptions/count", 0),
         "pages_skipped": _grouped(stats, "lnv/skipped/"),  # seen_before, media, error, unparsed…
         "monitors_failed": stats.get("lnv/monitors/failed"),
+        "monitors_history": stats.get("lnv/history"),  # this run, its baseline, what fell
         "field_coverage": {k: round(v, 4) for k, v in
                            _grouped(stats, "spidermon_field_coverage/dict/").items()},
         "exit_status": stats.get("lnv/exit_status", 0),
