@@ -198,7 +198,7 @@ class RecordHistory(Action):
         crawler = self.data.crawler
         stats, settings = crawler.stats, crawler.settings
         written = stats.get_value("item_scraped_count", 0)
-        if (not settings.get("LNV_STATE_DIR")
+        if (not settings.get("LNV_STATE_DIR") or not written
                 or written < settings.getint("LNV_MONITOR_COVERAGE_MIN_ITEMS")):
             return
         failed = failure_messages(self.result)
