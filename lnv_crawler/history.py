@@ -32,6 +32,8 @@ from .settings import LNV_STATE_DIR
 DATABASE = "articles.sqlite"
 FIELDS = ("title", "sapo", "body", "published_at", "images", "byline", "authors", "category",
           "tags", "links")  # fmt: skip
+COVERAGE_MONITOR = "Field coverage against history"
+SHAPE_MONITOR = "Shape against history"
 SHAPE_STAT = "lnv/shape/{figure}"
 # The shape figures a run records; the judged ones fail under half their baseline.
 SHAPE_FIGURES = ("body_chars", "paragraphs", "images", "links")
@@ -134,6 +136,12 @@ class History:
                 for finished, records, coverage, shape, healthy, accepted, failed
                 in reversed(rows)]
 
+    def accept_newest(self) -> None:
+        """The newest run becomes the baseline, as if it had run with LNV_ACCEPT_BASELINE=1."""
+        with self.db:
+            self.db.execute("UPDATE runs SET healthy = 1, accepted = 1"
+                            " WHERE rowid = (SELECT max(rowid) FROM runs)")
+
     def baseline(self, runs: int) -> Baseline | None:
         window: list[tuple[dict[str, float], dict[str, float]]] = []
         query = "SELECT coverage, shape, accepted FROM runs WHERE healthy ORDER BY rowid DESC"
@@ -228,8 +236,28 @@ def command(args: argparse.Namespace) -> int:
         print(f"lnv-crawler: no state folder at {args.state}", file=sys.stderr)
         return 2
     with History(args.state) as history:
+        if args.accept:
+            return accept(history)
         runs = history.runs(args.runs)
     print(render_history(runs) if runs else f"no runs recorded in {args.state} yet")
+    return 0
+
+
+def accept(history: History) -> int:
+    """Accepts the newest run as the baseline, unless it failed anything but the
+    monitors against history (a run with 5xx errors or no titles is no baseline)."""
+    newest = history.runs(1)
+    if not newest:
+        print("lnv-crawler: no run to accept", file=sys.stderr)
+        return 1
+    other = [message for message in newest[0].failed
+             if not message.startswith((COVERAGE_MONITOR, SHAPE_MONITOR))]
+    if other:
+        print(f"lnv-crawler: the run of {run_date(newest[0])} is not accepted, it failed "
+              f"another monitor: {other[0]}", file=sys.stderr)
+        return 1
+    history.accept_newest()
+    print(f"the run of {run_date(newest[0])} is the new baseline")
     return 0
 
 
@@ -237,6 +265,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", type=Path, default=Path(LNV_STATE_DIR),
                         help=f"the state folder (LNV_STATE_DIR; default {LNV_STATE_DIR})")
     parser.add_argument("--runs", type=int, default=20, help="the newest N runs (default 20)")
+    parser.add_argument("--accept", action="store_true",
+                        help="make the newest run the baseline (the site really changed)")
     parser.set_defaults(run=command, files=[])
 
 

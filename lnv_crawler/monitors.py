@@ -156,7 +156,7 @@ class HistoryMonitor(LnvMonitor):
             + f"; baseline: median of {runs}"))
 
 
-@monitors.name("Field coverage against history")
+@monitors.name(history.COVERAGE_MONITOR)
 class CoverageHistoryMonitor(HistoryMonitor):
     @monitors.name("fields far under their baseline")
     def test_coverage_against_history(self):
@@ -171,7 +171,7 @@ class CoverageHistoryMonitor(HistoryMonitor):
         self.judge("coverage", fallen, baseline, history.percent)
 
 
-@monitors.name("Shape against history")
+@monitors.name(history.SHAPE_MONITOR)
 class ShapeHistoryMonitor(HistoryMonitor):
     @monitors.name("median body length or list links per article under half their baseline")
     def test_shape_against_history(self):

@@ -138,3 +138,28 @@ def test_unwritable_history_keeps_the_run_and_says_so(tmp_path):
     assert "run not recorded in the history" in result.stderr
     assert "only the absolute floors judge this run" in result.stderr
     assert "error" in summary["monitors_history"]
+
+
+def test_history_accept_makes_the_newest_run_the_baseline(tmp_path, capsys):
+    accept = ["history", "--state", str(tmp_path), "--accept"]
+    with History(tmp_path) as history:
+        history.add(run(0.23))
+    with History(tmp_path) as history:
+        history.add(run(0.0, healthy=False))  # failed against history only
+    assert cli.main(accept) == 0
+    assert "is the new baseline" in capsys.readouterr().out
+    with History(tmp_path) as history:
+        assert history.baseline(10).coverage == {"authors": 0.0}
+        assert history.baseline(10).runs == 1
+        history.add(Run("2026-01-02T00:00:00Z", 30, {"authors": 0.5}, {}, False, False,
+                        ["Template drift/article pages: 9 of 22 gave no record"]))
+    assert cli.main(accept) == 1
+    assert "not accepted, it failed another monitor: Template drift" in capsys.readouterr().err
+    with History(tmp_path) as history:
+        assert history.baseline(10).coverage == {"authors": 0.0}
+
+
+def test_history_accept_without_runs(tmp_path, capsys):
+    History(tmp_path).db.close()
+    assert cli.main(["history", "--state", str(tmp_path), "--accept"]) == 1
+    assert "no run to accept" in capsys.readouterr().err
