@@ -25,12 +25,11 @@ from typing import Any
 
 from .dates import VN
 from .feeds import written_aside
-from .items import ARTICLE_FIELDS
 from .records import fetch_time, newest_articles
 from .text import normalize_text
 
-# The table's columns: the record's fields (modified_at of schema_version 2 included, so
-# tables made from v1 and v2 files have the same columns).
+# The record's fields in contract order, modified_at of schema_version 2 included (so
+# tables made from v1 and v2 files have the same columns); a test checks ARTICLE_FIELDS.
 COLUMNS = ("schema_version", "url", "article_id", "title", "sapo", "source_tag", "body",
            "images", "byline", "authors", "published_at", "modified_at", "category", "tags",
            "links", "more_url", "fetched_at")  # fmt: skip
@@ -103,7 +102,7 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
     schema_version 1 record) stays absent, so the record stays valid in its version."""
     with path.open("w", encoding="utf-8", newline="\n") as file:
         for record in records:
-            fields = {name: record[name] for name in ARTICLE_FIELDS if name in record}
+            fields = {name: record[name] for name in COLUMNS if name in record}
             file.write(json.dumps(fields, ensure_ascii=False) + "\n")
 
 
@@ -229,7 +228,9 @@ def export(paths: list[Path], output: Path, kind: str | None, filters: Filters, 
             else:
                 write_jsonl(rows, partial)
     except OSError as error:
-        print(f"lnv-crawler: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        # strerror and filename: "File exists: out" says more than the errno's whole repr.
+        reason = ": ".join(str(part) for part in (error.strerror, error.filename) if part)
+        print(f"lnv-crawler: cannot write {output}: {reason or error}", file=sys.stderr)
         return 1
     print(f"read {tally['read']} lines ({tally['bad']} bad, skipped), {len(articles)} articles; "
           f"wrote {len(rows)} rows ({kind}) to {output}")
@@ -237,11 +238,11 @@ def export(paths: list[Path], output: Path, kind: str | None, filters: Filters, 
 
 
 def output_problem(output: Path, kind: str | None, force: bool) -> str | None:
+    if output.is_dir():
+        return f"lnv-crawler: {output} is a folder"
     if kind is None:
         return (f"lnv-crawler: cannot tell the format from {output.name}: "
                 "give --format csv, parquet or jsonl")
-    if output.is_dir():
-        return f"lnv-crawler: {output} is a folder"
     if output.exists() and not force:
         return f"lnv-crawler: {output} exists: add --force to replace it"
     if kind == "parquet" and not has_pyarrow():

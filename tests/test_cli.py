@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -116,6 +117,77 @@ def test_validate_as_a_subprocess(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert f"{good}: 1 records, 1 valid, 0 invalid" in proc.stdout
     assert f"{bad}:1: non-ASCII written as \\u escapes" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        pytest.param(json.dumps([article("1"), article("2")], ensure_ascii=False, indent=2),
+                     "a JSON array of 2 items, not JSON Lines", id="pretty-array"),
+        pytest.param(json.dumps([article("1"), article("2")], ensure_ascii=False),
+                     "a JSON array of 2 items, not JSON Lines", id="one-line-array"),
+        pytest.param(json.dumps(article(), ensure_ascii=False, indent=2),
+                     "one JSON object printed over several lines, not JSON Lines",
+                     id="pretty-object"),
+    ],
+)
+def test_validate_tells_a_json_document_in_one_line(tmp_path, capsys, content, said):
+    path = tmp_path / "export.json"
+    path.write_text(content + "\n", "utf-8")
+    assert cli.main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith(f"{path}: {said}") and "jq -c" in out
+    # The readers that skip bad lines skip such a file with one warning, not one per line.
+    assert cli.main(["stats", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("warning") == 1 and json.loads(captured.out)["records"] == 0
+
+
+def test_validate_a_broken_document_is_reported_line_by_line(tmp_path, capsys):
+    text = json.dumps(article(), ensure_ascii=False, indent=2)
+    path = write(tmp_path / "cut.json", text[:len(text) // 2].encode())
+    assert cli.main(["validate", str(path)]) == 1
+    assert f"{path}:1: not JSON" in capsys.readouterr().out
+
+
+def test_validate_reads_gzip(tmp_path, capsys):
+    path = tmp_path / "run.jsonl.gz"
+    path.write_bytes(gzip.compress(line(article("1")) + b"\n" + line(article("2")) + b"\n"))
+    assert cli.main(["validate", str(path)]) == 0
+    assert f"{path}: 2 records, 2 valid, 0 invalid" in capsys.readouterr().out
+
+
+def test_validate_truncated_gzip_is_a_bad_line_not_a_traceback(tmp_path, capsys):
+    packed = gzip.compress(b"".join(line(article(str(n))) + b"\n" for n in range(1, 200)))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(packed[:len(packed) // 2])
+    not_gzip = write(tmp_path / "plain.jsonl.gz", line(article()))
+    assert cli.main(["validate", str(path), str(not_gzip)]) == 1
+    out = capsys.readouterr().out
+    assert "unreadable from here on" in out and f"{not_gzip}:1: unreadable from here on" in out
+
+
+def test_validate_and_stats_read_standard_input(tmp_path):
+    data = line(article("1")) + b"\n" + b"{\n"
+    command = [sys.executable, "-m", "lnv_crawler.cli", "validate", "-"]
+    proc = subprocess.run(command, cwd=PROJECT, input=data, capture_output=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert b"-: 2 records, 1 valid, 1 invalid\n-:2: not JSON" in proc.stdout
+    command = [sys.executable, "-m", "lnv_crawler.cli", "stats", "--json", "-"]
+    proc = subprocess.run(command, cwd=PROJECT, input=data, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["articles"] == 1
+
+
+def test_a_folder_is_named_as_one(tmp_path, capsys):
+    good = write(tmp_path / "good.jsonl", line(article()))
+    for verb in ("validate", "stats", "merge", "export"):
+        output = ["-o", str(tmp_path / "out.jsonl")] if verb in ("merge", "export") else []
+        assert cli.main([verb, str(good), str(tmp_path), *output]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"lnv-crawler: is a folder: {tmp_path} "
+                       f"(give its files, e.g. {tmp_path / '*.jsonl'})\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["good.jsonl"]
 
 
 def test_usage_errors_exit_2(tmp_path):
