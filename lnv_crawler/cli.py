@@ -26,23 +26,24 @@ SHOWN_BAD_LINES = 10
 def validate(paths: list[Path]) -> int:
     shown: list[Line] = []
     invalid_total = 0
-    documents = 0  # files that are one JSON document: said in their one line
+    documents = 0  # files that are one JSON document, each said in its one line
     for path in paths:
         counts: Counter[str] = Counter()
         for line in read_lines([path]):
             if line.number == 0:
-                documents += 1
+                counts["document"] += 1
                 print(f"{path}: {line.problems[0]}")
                 continue
             counts["invalid" if line.problems else "valid"] += 1
             if line.problems and len(shown) < SHOWN_BAD_LINES:
                 shown.append(line)
         records = counts["valid"] + counts["invalid"]
-        if records or not documents:
+        if not counts["document"]:
             note = " (empty file)" if records == 0 else ""
             print(f"{path}: {records} records, {counts['valid']} valid, "
                   f"{counts['invalid']} invalid{note}")
         invalid_total += counts["invalid"]
+        documents += counts["document"]
     for line in shown:
         print(f"{where(line)}: {'; '.join(line.problems)}")
     if invalid_total > len(shown):
@@ -106,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     unreadable = [f"is a folder: {path} (give its files, e.g. {path / '*.jsonl'})"
                   if path.is_dir() else f"no such file: {path}"
-                  for path in args.files if path != STDIN and not path.is_file()]
+                  # exists(), not is_file(): a pipe (`<(zcat run.jsonl.gz)`) is readable too.
+                  for path in args.files if path != STDIN and (path.is_dir() or not path.exists())]
     if unreadable:
         # Checked up front so that nothing is printed or written for a partial input.
         for problem in unreadable:

@@ -134,9 +134,12 @@ def test_validate_as_a_subprocess(tmp_path):
 def test_validate_tells_a_json_document_in_one_line(tmp_path, capsys, content, said):
     path = tmp_path / "export.json"
     path.write_text(content + "\n", "utf-8")
-    assert cli.main(["validate", str(path)]) == 1
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1 and out.startswith(f"{path}: {said}") and "jq -c" in out
+    empty = tmp_path / "empty.jsonl"
+    empty.touch()
+    assert cli.main(["validate", str(path), str(empty)]) == 1
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.startswith(f"{path}: {said}") and "jq -c" in first
+    assert second == f"{empty}: 0 records, 0 valid, 0 invalid (empty file)"
     # The readers that skip bad lines skip such a file with one warning, not one per line.
     assert cli.main(["stats", str(path), "--json"]) == 0
     captured = capsys.readouterr()
