@@ -8,6 +8,7 @@ corpus always validates."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -114,7 +115,15 @@ def main(argv: list[str] | None = None) -> int:
         for problem in unreadable:
             print(f"lnv-crawler: {problem}", file=sys.stderr)
         return 2
-    return args.run(args)
+    try:
+        status = args.run(args)
+        sys.stdout.flush()  # here, so that a closed pipe is met inside the try
+    except BrokenPipeError:
+        # The reader stopped (`lnv-crawler stats … | head`): no traceback. Python flushes
+        # stdout again at exit, so it is pointed at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return status
 
 
 if __name__ == "__main__":

@@ -271,6 +271,20 @@ def test_stats_top_and_bar_scale(tmp_path, capsys):
     assert stats.month_chart({"2023-12": 2, "2024-02": 1})[1] == "  (1 month without articles)"
 
 
+def test_stats_into_a_closed_pipe_is_quiet(two_runs):
+    command = [sys.executable, "-m", "lnv_crawler.cli", "stats", *map(str, two_runs)]
+    proc = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # as `| head` does once it has its lines
+    try:
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 1
+    finally:
+        proc.kill()
+        proc.stderr.close()
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
 def test_stats_empty_file(tmp_path, capsys):
     path = tmp_path / "empty.jsonl"
     path.touch()
