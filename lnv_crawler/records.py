@@ -119,6 +119,8 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
 def escape_problems(text: str) -> list[str]:
     """Non-ASCII characters written as \\u escapes: the contract wants them as UTF-8 (escapes
     of ASCII characters are left alone, JSON requires them for control characters)."""
+    if "\\u" not in text:  # the usual line: a substring test instead of the regex's scan
+        return []
     escapes = [match.group(0)[-6:] for match in _ESCAPE.finditer(text)
                if int(match.group(1), 16) > 0x7F]
     if not escapes:
