@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import sys
 from collections import Counter
@@ -35,6 +36,7 @@ COLUMNS = ("schema_version", "url", "article_id", "title", "sapo", "source_tag",
            "links", "more_url", "fetched_at")  # fmt: skip
 CSV_COLUMNS = tuple(column for name in COLUMNS
                     for column in ((name, f"n_{name}") if name in ("images", "links") else (name,)))
+PARQUET_ROW_GROUP = 2000  # rows
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
 MISSING_PYARROW = ("lnv-crawler: Parquet export needs pyarrow: "
                    "pip install 'lnv_crawler[parquet]' (or pip install pyarrow)")
@@ -147,11 +149,16 @@ def write_parquet(records: Iterable[dict[str, Any]], path: Path) -> None:
         "fetched_at": pa.timestamp("us", tz="UTC"),
     }  # fmt: skip
     schema = pa.schema([(name, types.get(name, text)) for name in COLUMNS])
-    rows = [{**record,
-             "published_at": vietnam(record["published_at"]),
-             "modified_at": vietnam(record.get("modified_at")),
-             "fetched_at": utc(record)} for record in records]
-    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    rows = iter(records)
+    with pq.ParquetWriter(path, schema) as writer:
+        # A row group at a time: the converted copy of the rows never holds them all.
+        while batch := list(itertools.islice(rows, PARQUET_ROW_GROUP)):
+            writer.write_table(pa.Table.from_pylist([{
+                **record,
+                "published_at": vietnam(record["published_at"]),
+                "modified_at": vietnam(record.get("modified_at")),
+                "fetched_at": utc(record),
+            } for record in batch], schema=schema))
 
 
 def vietnam(stamp: str | None) -> datetime | None:

@@ -155,6 +155,17 @@ def test_parquet_types_and_values(runs, tmp_path):
     assert rows[2]["published_at"] is None and rows[2]["links"] == []
 
 
+def test_parquet_row_groups_and_no_rows(runs, tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "PARQUET_ROW_GROUP", 2)
+    output = tmp_path / "articles.parquet"
+    assert run_export(runs, output) == 0
+    assert pq.ParquetFile(output).num_row_groups == 2
+    assert pq.read_table(output).column("article_id").to_pylist() == ["1", "2", "3"]
+    assert run_export(runs, output, "--force", "--author", "Không Ai") == 0
+    empty = pq.read_table(output)
+    assert empty.num_rows == 0 and empty.schema.names == list(export.COLUMNS)
+
+
 def test_parquet_reads_back_with_duckdb(runs, tmp_path):
     output = tmp_path / "articles.parquet"
     assert run_export(runs, output) == 0
