@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,6 +43,24 @@ def atomic_write_text(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
     os.replace(partial, path)
     fsync_directory(path.parent)
+
+
+@contextmanager
+def written_aside(final: Path) -> Iterator[Path]:
+    """The path to write `final` at: whatever the block writes there is fsynced and renamed
+    into place when the block ends without an error, and removed when it fails, so readers
+    see the old file or the whole new one (for writers that want a path, e.g. pyarrow)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_path(final)
+    try:
+        yield partial
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, final)
+    finally:
+        # A no-op after the rename; after a failure, it removes the half-written file.
+        partial.unlink(missing_ok=True)
+    fsync_directory(final.parent)
 
 
 class AtomicFileFeedStorage(FileFeedStorage):

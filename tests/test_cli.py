@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -10,48 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from records import article, line, write
 
-from lnv_crawler import cli
+from lnv_crawler import cli, stats
 from lnv_crawler.items import ARTICLE_FIELDS
 from lnv_crawler.schema import violations
 
 PROJECT = Path(__file__).resolve().parent.parent
-STATS_KEYS = {"files", "lines", "bad_lines", "records", "articles", "published_at", "per_month",
-              "per_category", "field_coverage", "body_length", "source_tags"}  # fmt: skip
-
-
-def article(article_id: str = "123", **changes: Any) -> dict[str, Any]:
-    """A valid record (contract §3), with some fields replaced."""
-    record = {
-        "schema_version": 1,
-        "url": f"https://langngheviet.com.vn/lang-gom-bat-trang-vao-mua-tet-{article_id}.html",
-        "article_id": article_id,
-        "title": "Làng gốm Bát Tràng vào mùa Tết",
-        "sapo": "Những ngày cuối năm, các lò gốm tất bật chuẩn bị hàng.",
-        "source_tag": "LNV",
-        "body": ["Đoạn thứ nhất về làng nghề.", "Đoạn thứ hai về khuyến công."],
-        "images": [{"url": "https://langngheviet.com.vn/stores/news_dataimages/gom.jpg",
-                    "caption": "Gốm Bát Tràng"}],
-        "byline": "Bài, ảnh: Công Du",
-        "authors": ["Công Du"],
-        "published_at": "2022-03-15T08:30:00+07:00",
-        "category": "Làng nghề",
-        "tags": ["Bát Tràng", "OCOP"],
-        "links": [{"section": "related", "url": "https://langngheviet.com.vn/ocop-ha-noi-456.html",
-                   "title": "OCOP Hà Nội", "summary": None}],
-        "more_url": "https://langngheviet.com.vn/lang-nghe",
-        "fetched_at": "2026-11-26T10:00:00Z",
-    }
-    return {**record, **changes}
-
-
-def line(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, ensure_ascii=False).encode("utf-8")
-
-
-def write(path: Path, *lines: bytes) -> Path:
-    path.write_bytes(b"".join(raw + b"\n" for raw in lines))
-    return path
+STATS_KEYS = {"files", "lines", "bad_lines", "records", "articles", "published_at", "fetched_at",
+              "per_month", "per_category", "field_coverage", "body_length", "body_words",
+              "source_tags", "authors", "tags"}  # fmt: skip
 
 
 def without(record: dict[str, Any], name: str) -> dict[str, Any]:
@@ -150,6 +119,80 @@ def test_validate_as_a_subprocess(tmp_path):
     assert f"{bad}:1: non-ASCII written as \\u escapes" in proc.stdout
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        pytest.param(json.dumps([article("1"), article("2")], ensure_ascii=False, indent=2),
+                     "a JSON array of 2 items, not JSON Lines", id="pretty-array"),
+        pytest.param(json.dumps([article("1"), article("2")], ensure_ascii=False),
+                     "a JSON array of 2 items, not JSON Lines", id="one-line-array"),
+        pytest.param(json.dumps(article(), ensure_ascii=False, indent=2),
+                     "one JSON object printed over several lines, not JSON Lines",
+                     id="pretty-object"),
+    ],
+)
+def test_validate_tells_a_json_document_in_one_line(tmp_path, capsys, content, said):
+    path = tmp_path / "export.json"
+    path.write_text(content + "\n", "utf-8")
+    empty = tmp_path / "empty.jsonl"
+    empty.touch()
+    assert cli.main(["validate", str(path), str(empty)]) == 1
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.startswith(f"{path}: {said}") and "jq -c" in first
+    assert second == f"{empty}: 0 records, 0 valid, 0 invalid (empty file)"
+    # The readers that skip bad lines skip such a file with one warning, not one per line.
+    assert cli.main(["stats", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("warning") == 1 and json.loads(captured.out)["records"] == 0
+
+
+def test_validate_a_broken_document_is_reported_line_by_line(tmp_path, capsys):
+    text = json.dumps(article(), ensure_ascii=False, indent=2)
+    path = write(tmp_path / "cut.json", text[:len(text) // 2].encode())
+    assert cli.main(["validate", str(path)]) == 1
+    assert f"{path}:1: not JSON" in capsys.readouterr().out
+
+
+def test_validate_reads_gzip(tmp_path, capsys):
+    path = tmp_path / "run.jsonl.gz"
+    path.write_bytes(gzip.compress(line(article("1")) + b"\n" + line(article("2")) + b"\n"))
+    assert cli.main(["validate", str(path)]) == 0
+    assert f"{path}: 2 records, 2 valid, 0 invalid" in capsys.readouterr().out
+
+
+def test_validate_truncated_gzip_is_a_bad_line_not_a_traceback(tmp_path, capsys):
+    packed = gzip.compress(b"".join(line(article(str(n))) + b"\n" for n in range(1, 200)))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(packed[:len(packed) // 2])
+    not_gzip = write(tmp_path / "plain.jsonl.gz", line(article()))
+    assert cli.main(["validate", str(path), str(not_gzip)]) == 1
+    out = capsys.readouterr().out
+    assert "unreadable from here on" in out and f"{not_gzip}:1: unreadable from here on" in out
+
+
+def test_validate_and_stats_read_standard_input(tmp_path):
+    data = line(article("1")) + b"\n" + b"{\n"
+    command = [sys.executable, "-m", "lnv_crawler.cli", "validate", "-"]
+    proc = subprocess.run(command, cwd=PROJECT, input=data, capture_output=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert b"-: 2 records, 1 valid, 1 invalid\n-:2: not JSON" in proc.stdout
+    command = [sys.executable, "-m", "lnv_crawler.cli", "stats", "--json", "-"]
+    proc = subprocess.run(command, cwd=PROJECT, input=data, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["articles"] == 1
+
+
+def test_a_folder_is_named_as_one(tmp_path, capsys):
+    good = write(tmp_path / "good.jsonl", line(article()))
+    for verb in ("validate", "stats", "merge", "export"):
+        output = ["-o", str(tmp_path / "out.jsonl")] if verb in ("merge", "export") else []
+        assert cli.main([verb, str(good), str(tmp_path), *output]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"lnv-crawler: is a folder: {tmp_path} "
+                       f"(give its files, e.g. {tmp_path / '*.jsonl'})\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["good.jsonl"]
+
+
 def test_usage_errors_exit_2(tmp_path):
     for argv in (["validate"], ["stats", "--bogus", str(tmp_path)], ["merge", str(tmp_path)]):
         with pytest.raises(SystemExit) as exit_info:
@@ -173,39 +216,83 @@ def two_runs(tmp_path) -> list[Path]:
 def test_stats_json(two_runs, capsys):
     assert cli.main(["stats", *map(str, two_runs), "--json"]) == 0
     captured = capsys.readouterr()
-    stats = json.loads(captured.out)
-    assert set(stats) == STATS_KEYS
-    assert (stats["lines"], stats["bad_lines"], stats["records"], stats["articles"]) == (4, 1, 3, 2)
-    assert stats["published_at"] == {"min": "2022-03-15T08:30:00+07:00",
-                                     "max": "2023-01-02T07:00:00+07:00", "undated": 0}
-    assert stats["per_month"] == {"2022-03": 1, "2023-01": 1}
-    assert stats["per_category"] == {"Làng nghề": 2}  # article 1's newest record wins
-    assert set(stats["field_coverage"]) == set(cli.COVERED_FIELDS)
-    assert stats["field_coverage"]["title"] == 1.0
-    assert stats["field_coverage"]["sapo"] == round(2 / 3, 4)
-    assert stats["body_length"]["min"] == len("Ngắn.")
-    assert stats["body_length"]["max"] == len("\n".join(article()["body"]))
-    assert set(stats["body_length"]) == {"min", "p25", "median", "p75", "max", "mean"}
-    assert stats["source_tags"] == {"LNV": 1, "(none)": 1}
+    summary = json.loads(captured.out)
+    assert set(summary) == STATS_KEYS
+    counts = [summary[name] for name in ("lines", "bad_lines", "records", "articles")]
+    assert counts == [4, 1, 3, 2]
+    assert summary["published_at"] == {"min": "2022-03-15T08:30:00+07:00",
+                                       "max": "2023-01-02T07:00:00+07:00", "undated": 0}
+    assert summary["per_month"] == {"2022-03": 1, "2023-01": 1}
+    assert summary["per_category"] == {"Làng nghề": 2}  # article 1's newest record wins
+    assert set(summary["field_coverage"]) == set(stats.COVERED_FIELDS)
+    assert summary["field_coverage"]["title"] == 1.0
+    assert summary["field_coverage"]["sapo"] == round(2 / 3, 4)
+    assert summary["body_length"]["min"] == len("Ngắn.")
+    assert summary["body_length"]["max"] == len("\n".join(article()["body"]))
+    assert set(summary["body_length"]) == {"min", "p25", "median", "p75", "max", "mean"}
+    assert summary["source_tags"] == {"LNV": 1, "(none)": 1}
+    # Over every record: the first run's copy of article 1 is the earliest fetch.
+    assert summary["fetched_at"] == {"min": "2026-11-25T10:00:00Z", "max": "2026-11-26T10:00:00.5Z"}
+    assert summary["body_words"] == {"total": 13, "min": 1, "p25": 3.75, "median": 6.5,
+                                   "p75": 9.25, "max": 12, "mean": 6.5}
+    assert summary["authors"] == {"distinct": 1, "articles_without": 0, "top": {"Công Du": 2}}
+    assert summary["tags"]["top"] == {"Bát Tràng": 2, "OCOP": 2}
+    assert summary["files"] == list(map(str, two_runs))
     assert f"{two_runs[1]}:2" in captured.err
 
 
 def test_stats_text(two_runs, capsys):
     assert cli.main(["stats", *map(str, two_runs)]) == 0
     out = capsys.readouterr().out
-    for expected in ("records: 3", "articles: 2", "bad lines: 1", "per month:", "  2022-03: 1",
-                     "field coverage:", "  sapo: 0.6667", "body length:", "  LNV: 1"):
+    for expected in ("records: 3", "articles: 2", "bad lines: 1", "field coverage:",
+                     "  sapo: 0.6667", "body length:", "  LNV: 1", "fetched at:",
+                     "  min: 2026-11-25T10:00:00Z", "body words:", "  total: 13",
+                     "authors:\n  distinct: 1\n  articles_without: 0\n  top:\n    Công Du: 2\n"):
         assert expected in out
+    # The file count, not the paths; one bar a month, the months between in one line.
+    assert "files: 2\n" in out and str(two_runs[0]) not in out
+    assert ("per month:\n  2022-03 " + "#" * stats.BAR_WIDTH + " 1\n"
+            "  (9 months without articles)\n  2023-01 " + "#" * stats.BAR_WIDTH + " 1\n") in out
+
+
+def test_stats_top_and_bar_scale(tmp_path, capsys):
+    records = [article(str(n), authors=[f"Tác giả {n % 3}"], tags=["OCOP", f"Thẻ {n % 2}"],
+                       published_at=f"2024-0{1 + n % 2}-10T08:00:00+07:00") for n in range(1, 7)]
+    records.append(article("7", authors=[], tags=[], published_at=None))
+    path = write(tmp_path / "run.jsonl", *map(line, records))
+    assert cli.main(["stats", str(path), "--top", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "authors:\n  distinct: 3\n  articles_without: 1\n  top:\n    Tác giả 1: 2\n" in out
+    assert "tags:\n  distinct: 3\n  articles_without: 1\n  top:\n    OCOP: 6\n    Thẻ 1: 3\n" in out
+    # Three articles each month: both bars full; the undated article has no bar.
+    assert f"  2024-01 {'#' * stats.BAR_WIDTH} 3\n  2024-02 {'#' * stats.BAR_WIDTH} 3\n" in out
+    assert stats.month_chart({"2024-01": 1, "2024-02": 4}) == [
+        f"  2024-01 {'#' * (stats.BAR_WIDTH // 4)} 1", f"  2024-02 {'#' * stats.BAR_WIDTH} 4"]
+    assert stats.month_chart({"2023-12": 2, "2024-02": 1})[1] == "  (1 month without articles)"
+
+
+def test_stats_into_a_closed_pipe_is_quiet(two_runs):
+    command = [sys.executable, "-m", "lnv_crawler.cli", "stats", *map(str, two_runs)]
+    proc = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # as `| head` does once it has its lines
+    try:
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 1
+    finally:
+        proc.kill()
+        proc.stderr.close()
+    assert "Traceback" not in err and "BrokenPipe" not in err
 
 
 def test_stats_empty_file(tmp_path, capsys):
     path = tmp_path / "empty.jsonl"
     path.touch()
     assert cli.main(["stats", str(path), "--json"]) == 0
-    stats = json.loads(capsys.readouterr().out)
-    assert (stats["records"], stats["articles"]) == (0, 0)
-    assert stats["body_length"]["median"] is None
-    assert stats["field_coverage"]["title"] is None
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["records"], summary["articles"]) == (0, 0)
+    assert summary["body_length"]["median"] is None
+    assert summary["field_coverage"]["title"] is None
 
 
 def test_stats_missing_file(tmp_path):
