@@ -16,7 +16,8 @@ from .text import normalize_text
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
-_MIN_YEAR = 1990
+# Dates from 1900 on: anniversaries and archive pages print old dates.
+_MIN_YEAR = 1900
 _MAX_YEAR = 2100
 # A date line is short; longer input is prose (or junk) and only costs regex time.
 _MAX_LEN = 256
@@ -117,6 +118,10 @@ _DOTTED_CLOCK_BEFORE = re.compile(
 _PM_MARKERS = frozenset({"pm", "ch", "chiều", "tối"})
 _AM_MARKERS = frozenset({"am", "sa", "sáng"})
 
+# "Thứ 7:" / "thứ 5," is a weekday: its digit and colon must not read as a clock
+# ("Thứ 7: 06:46 ngày 18/11/2017" is 06:46, not 07:06:46).
+_WEEKDAY_NUMBER = re.compile(r"\bthứ\s*[2-8](?!\d)\s*:?")
+
 # "GMT+7", "(GMT+07:00)", "GMT +7", "UTC+7", bare "GMT"/"UTC" (= +0).
 _OFFSET = re.compile(
     r"\b(?:gmt|utc)(?:\s*(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?(?!\d)"
@@ -178,6 +183,8 @@ def parse_date(text: str | None, now: datetime | None = None) -> datetime | None
     if not s or len(s) > _MAX_LEN:
         return None
     anchor = _vn_now(now)
+    if "thứ" in s:
+        s = _WEEKDAY_NUMBER.sub("thứ n", s)  # still a weekday: it cues a year-less date
     offset, s = _take_offset(s)
     iso = _ISO.search(s)
     if iso and iso["hour"]:
