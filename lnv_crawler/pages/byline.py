@@ -15,6 +15,12 @@ from typing import NamedTuple
 
 from ..text import normalize_text
 
+# Upper and lower case Latin letters with Vietnamese diacritics, as regex classes: a
+# range such as "À-Ỹ" mixes both cases (Latin Extended Additional alternates them).
+_LATIN = [chr(c) for r in ((0x41, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
+_UP = "[" + "".join(c for c in _LATIN if c.isupper()) + "]"
+_LOW = "[" + "".join(c for c in _LATIN if c.islower()) + "]"
+
 # Role labels that open a byline or a credit: "Bài, ảnh:", "Bài và ảnh", "Tin:",
 # "Tác giả:", "Thực hiện:", "Phóng sự ảnh của", "Ghi nhận của". Longer labels first.
 _ROLE = (
@@ -27,11 +33,11 @@ _ROLE_RUN = rf"{_ROLE}(?:\s*(?:,|và|-|–|&|/|\+)\s*{_ROLE})*"
 # The lead of the whole line: roles, then "của", a colon or a comma, or (for
 # "Bài và ảnh Trọng Tùng") only a space before a capital.
 _LEAD = re.compile(
-    rf"^(?:{_ROLE_RUN})(?:\s+của\s+|\s*[:,]\s*|\s+(?-i:(?=[A-ZÀ-ỸĐ]))|\s*$)", re.IGNORECASE)
+    rf"^(?:{_ROLE_RUN})(?:\s+của\s+|\s*[:,]\s*|\s+(?-i:(?={_UP}))|\s*$)", re.IGNORECASE)
 # A role with its colon inside the line: "Bài: Thu Hà - Ảnh: Quang Minh".
 _ROLE_INSIDE = re.compile(rf"[;,.]?\s*(?<!\w)(?:{_ROLE_RUN})\s*:\s*", re.IGNORECASE)
 # "Theo ..." and "Nguồn: ..." name a source: a person only as "Theo Hà An (TNO)".
-_SOURCE = re.compile(r"^(?:theo|nguồn)\b\s*:?\s*", re.IGNORECASE)
+_SOURCE = re.compile(r"^(?:theo|nguồn(?:\s+(?:tin|ảnh|video|bài))?)\b\s*:?\s*", re.IGNORECASE)
 # Titles, degrees and ranks printed before a name, possibly several: "TS. Luật sư".
 _TITLE = re.compile(
     r"^(?:(?:PGS|GS)\.?\s?TS(?:KH)?\.?|TSKH\.?|ThS\.?|TS\.?|PGS\.?|GS\.?|BS\.?(?:CK(?:II|I|1|2))?"
@@ -40,17 +46,17 @@ _TITLE = re.compile(
     r"|bác sĩ|dược sĩ|kỹ sư|kiến trúc sư|tiến sĩ|thạc sĩ|giáo sư|phó giáo sư|cử nhân"
     r"|nghệ nhân|nghệ sĩ|họa sĩ|hoạ sĩ|nhạc sĩ|phóng viên|cộng tác viên|biên tập viên"
     r"|(?:đại|thượng|trung|thiếu|chuẩn) (?:tá|úy|uý|tướng)|đại tướng|thượng sĩ|trung sĩ"
-    r"|đồng chí)[\s,.:]+(?-i:(?=[A-ZÀ-ỸĐ]))",
+    rf"|đồng chí)[\s,.:]+(?-i:(?={_UP}))",
     re.IGNORECASE,
 )
 # Credits that name no person: agencies, outlets, desks, units, "Nhóm PV", "CTV".
 _NOT_PERSON = re.compile(
-    r"^(?:theo|nguồn|nhóm|pv|p\.v|ctv|btv|bbt|phóng viên|cộng tác viên|ban biên tập|tòa soạn"
+    r"^(?:theo|nguồn|nhóm|pv|ctv|btv|bbt|phóng viên|cộng tác viên|ban biên tập|tòa soạn"
     r"|toà soạn|tổng hợp|admin|quản trị|lnv|báo|tạp chí|cổng|đài|kênh|hãng|thông tấn"
     r"|sở|bộ|ubnd|hđnd|trung tâm|viện|cục|chi cục|tổng cục|vụ|ban|phòng|hội|hiệp hội"
     r"|công ty|tập đoàn|công an|bộ đội|quân khu|văn phòng|học viện|đại học|bệnh viện"
     r"|trường (?:đại học|cao đẳng|thpt|thcs|tiểu học|mầm non|trung học)|ủy ban|uỷ ban"
-    r"|trang (?:tin|thông tin|web)|nhân vật|tư liệu|internet|minh họa|minh hoạ|nvcc|tl|st"
+    r"|trang (?:tin|thông tin|web)|nhân vật|tư liệu|internet|minh họa|minh hoạ"
     r"|người dân|bạn đọc|độc giả)\b"
     r"|.*\b(?:cung cấp|sưu tầm)$",
     re.IGNORECASE,
@@ -70,27 +76,32 @@ _OUTLETS = frozenset({
 # Separators between credits. A hyphen with no spaces splits only between names
 # ("Thu Hà-Quang Minh"), not inside codes ("P.TCCB-LĐ", "PT-TH").
 _NAME_SPLIT = re.compile(
-    r"\s*(?:\s[-–—]\s|[–—]|,|;|&|\+|\s+và\s+|/|(?<=[a-zà-ỹđ])-(?=[A-ZÀ-ỸĐ]))\s*")
-_WORD = re.compile(r"[A-ZÀ-ỸĐ][a-zà-ỹđ]*")
+    rf"\s*(?:\s[-–—]|[-–—]\s|[–—]|,|;|&|\+|\s+và\s+|/|(?<={_LOW})-(?={_UP}))\s*")
+_WORD = re.compile(rf"{_UP}{_LOW}*\.?")
 # Initials and abbreviated names kept as printed: "T.H", "N.", "Ng.T", "L.Ngân", "Đ.LAM".
 _INITIALS = re.compile(
-    r"(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]?\.)+(?:[A-ZÀ-ỸĐ]+(?![a-zà-ỹđ])|[A-ZÀ-ỸĐ][a-zà-ỹđ]*)?\.?")
+    rf"(?:{_UP}{_LOW}?\.)+(?:{_UP}+(?!{_LOW})|{_UP}{_LOW}*)?\.?")
 # A site or outlet written in lower case: "baoquangninh", "vietnamnet.vn".
 _SITE = re.compile(r"[a-z0-9.-]+")
-_CAPS = re.compile(r"[A-ZÀ-ỸĐ]+")
+_CAPS = re.compile(rf"{_UP}+")
+_LAST_INITIAL = re.compile(rf"(?:^|[.\s]){_UP}\.$")
+# Newsroom and source codes, also printed with dots ("P.V", "C.T.V"): reporter,
+# contributor, editor, archive ("tư liệu"), "nhân vật cung cấp", "sưu tầm".
+_DESK_CODES = frozenset({"pv", "ctv", "btv", "bbt", "tl", "nvcc", "st"})
 # Where a unit starts after a name: "Lan Anh Trung tâm Khuyến công", "Hà Sở Công Thương".
 # "Trường" counts only before a school word: it is also a given name ("Minh Trường").
 _UNIT_START = re.compile(
     r"(?:Trung tâm|Sở|Bộ|Phòng|Ban|Viện|Cục|Chi cục|Tổng cục|Vụ|Công ty|Tập đoàn|Hội|Hiệp hội"
     r"|UBND|HĐND|Văn phòng|Đài|Báo|Tạp chí|Học viện|Đại học|Bệnh viện|Hợp tác xã|HTX|Công an"
     r"|Ủy ban|Uỷ ban|Ngân hàng|Quỹ|Cổng|Nhà xuất bản|NXB|Quân khu|Sư đoàn|Trung đoàn"
-    r"|Trường (?=[a-zà-ỹđ]|[A-ZĐ]{2}|Đại học|Cao đẳng|Trung học|Tiểu học|Mầm non))\b"
+    rf"|Trường (?={_LOW}|[A-ZĐ]{{2}}|Đại học|Cao đẳng|Trung học|Tiểu học|Mầm non))\b"
 )
 # Trailing words after a name that still leave a credit: "Minh Anh tổng hợp".
 _TRAILING = re.compile(
     r"^(?:\(?(?:tổng hợp|t/h|th|lược dịch|biên dịch|dịch|sưu tầm|st|giới thiệu|thực hiện"
     r"|biên soạn|chuyển ngữ|ghi|ghi lại|lược thuật)\)?|theo\s.+)$"
 )
+_URL = re.compile(r"https?://\S+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _MAX_NAME_WORDS = 5
 
@@ -101,6 +112,7 @@ class _Credit(NamedTuple):
     name: str | None  # the person, if the credit names one
     clean: bool  # the whole credit was understood (a name, a unit, a source...)
     desk: bool = False  # a newsroom credit that opens a plain byline: "PV", "Nhóm PV"
+    code: bool = False  # letters only ("MNK", "ĐN"): a person's initials, or a place code
 
 
 def looks_like_byline(text: str, emphasized: bool) -> bool:
@@ -135,9 +147,10 @@ def authors_of(byline: str | None) -> list[str]:
 
 def _read(text: str) -> tuple[bool, list[_Credit]]:
     """Whether text opens with a role label or a source, and its credits."""
-    text = text.strip(" *.")
-    if text.startswith("(") and text.endswith(")"):
-        text = text[1:-1].strip()  # a credit in brackets: "(Ảnh: Quang Trung)"
+    text = text.strip(" *")
+    core = text.rstrip(". ")
+    if core.startswith("(") and core.endswith(")"):
+        text = core[1:-1].strip()  # a credit in brackets: "(Ảnh: Quang Trung)."
     source = _SOURCE.match(text)
     if source:
         return True, _read_source(text[source.end():])
@@ -147,6 +160,9 @@ def _read(text: str) -> tuple[bool, list[_Credit]]:
     text = _ROLE_INSIDE.sub(", ", text)
     text = _BRACKETS.sub(" ", text)  # "(TTXVN)", "(tổng hợp)"
     credits = [_credit(part) for part in _NAME_SPLIT.split(text) if part.strip(" .-–—")]
+    if any(c.name and not c.code for c in credits):
+        # Beside a full name, a bare code is a place or desk: "Hoàng Anh - ĐN".
+        credits = [c._replace(name=None) if c.code else c for c in credits]
     return lead is not None, credits
 
 
@@ -155,22 +171,31 @@ def _read_source(text: str) -> list[_Credit]:
     person = re.match(r"^([^()]+?)\s*\(([^)]*)\)\s*$", text)
     if person and not _NOT_PERSON.match(person[1]):
         return [_credit(part) for part in _NAME_SPLIT.split(person[1]) if part.strip()]
-    return [_Credit(None, True)]  # "Theo TTXVN", "Theo báo Tiền Phong, Dân trí"
+    if _URL.fullmatch(text.strip()):
+        return [_Credit(None, True)]
+    # "Theo TTXVN", "Theo báo Tiền Phong, Dân trí": sources, no person. Each must read
+    # as a source or a name: "Theo thông tin ban đầu, ..." and "Theo dõi ... trên" do not.
+    credits = [_credit(part) for part in _NAME_SPLIT.split(_BRACKETS.sub(" ", text))
+               if part.strip(" .-–—")]
+    return [_Credit(None, c.clean) for c in credits] or [_Credit(None, True)]
 
 
 def _credit(part: str) -> _Credit:
-    part = part.strip(" .-–—*")
+    part = part.strip(" -–—*").lstrip(".")
     while (title := _TITLE.match(part)) is not None:
         part = part[title.end():]
-    if not part:
+    bare = part.rstrip(". ")  # a final dot may be an initial's ("A.B."): kept for names
+    if not bare:
         return _Credit(None, True)
-    if _NOT_PERSON.match(part) or part.casefold() in _OUTLETS or _SITE.fullmatch(part):
-        return _Credit(None, True, _DESK.match(part) is not None)
-    if _CAPS.fullmatch(part):  # one word in capitals: initials "MNK", or an agency "TTXVN"
-        return _Credit(part if len(part) <= 4 else None, True)
-    words = part.split()
-    if part.isupper() and len(words) <= _MAX_NAME_WORDS and all(w.isalpha() for w in words):
-        return _Credit(part, True)  # "NGỌC HÀ": names set in capitals
+    if _NOT_PERSON.match(bare) or bare.casefold() in _OUTLETS or _SITE.fullmatch(bare):
+        return _Credit(None, True, _DESK.match(bare) is not None)
+    if bare.replace(".", "").casefold() in _DESK_CODES:  # "P.V", "C.T.V", "T.L"
+        return _Credit(None, True, True)
+    if _CAPS.fullmatch(bare):  # one word in capitals: initials "MNK", or an agency "TTXVN"
+        return _Credit(bare if len(bare) <= 4 else None, True, code=True)
+    words = bare.split()
+    if bare.isupper() and len(words) <= _MAX_NAME_WORDS and all(w.isalpha() for w in words):
+        return _Credit(bare, True)  # "NGỌC HÀ": names set in capitals
     return _name_and_rest(part)
 
 
@@ -192,4 +217,6 @@ def _name_and_rest(part: str) -> _Credit:
         return _Credit(None, False)
     clean = (not rest or _UNIT_START.match(rest) is not None or _TRAILING.match(rest) is not None
              or _CAPS.fullmatch(rest) is not None)
-    return _Credit(name.rstrip("."), clean)
+    if not _LAST_INITIAL.search(name):  # "A.B." keeps its dot, "L.Ngân." ends a sentence
+        name = name.rstrip(".")
+    return _Credit(name, clean)
