@@ -51,7 +51,7 @@ _TITLE = re.compile(
 )
 # Credits that name no person: agencies, outlets, desks, units, "Nhóm PV", "CTV".
 _NOT_PERSON = re.compile(
-    r"^(?:theo|nguồn|nhóm|pv|ctv|btv|bbt|phóng viên|cộng tác viên|ban biên tập|tòa soạn"
+    r"^(?:theo|nguồn|nhóm|pv|ctv|btv|bbt|bv|phóng viên|cộng tác viên|ban biên tập|tòa soạn"
     r"|toà soạn|tổng hợp|admin|quản trị|lnv|báo|tạp chí|cổng|đài|kênh|hãng|thông tấn"
     r"|sở|bộ|ubnd|hđnd|trung tâm|viện|cục|chi cục|tổng cục|vụ|ban|phòng|hội|hiệp hội"
     r"|công ty|tập đoàn|công an|bộ đội|quân khu|văn phòng|học viện|đại học|bệnh viện"
@@ -87,7 +87,9 @@ _CAPS = re.compile(rf"{_UP}+")
 _LAST_INITIAL = re.compile(rf"(?:^|[.\s]){_UP}\.$")
 # Newsroom and source codes, also printed with dots ("P.V", "C.T.V"): reporter,
 # contributor, editor, archive ("tư liệu"), "nhân vật cung cấp", "sưu tầm".
-_DESK_CODES = frozenset({"pv", "ctv", "btv", "bbt", "tl", "nvcc", "st"})
+_DESK_CODES = frozenset({"pv", "ctv", "btv", "bbt", "btc", "tl", "nvcc", "st"})
+# Codes of who supplied a picture: "...CC" is "cung cấp" (NVCC, NSCC, GĐCC), "FB..." Facebook.
+_SOURCE_CODE = re.compile(r"FB|.*CC$")
 # Where a unit starts after a name: "Lan Anh Trung tâm Khuyến công", "Hà Sở Công Thương".
 # "Trường" counts only before a school word: it is also a given name ("Minh Trường").
 _UNIT_START = re.compile(
@@ -102,6 +104,8 @@ _TRAILING = re.compile(
     r"|biên soạn|chuyển ngữ|ghi|ghi lại|lược thuật)\)?|theo\s.+)$"
 )
 _URL = re.compile(r"https?://\S+")
+# An outlet named after "Theo"/"Nguồn", in sentence case: "Sức khỏe cộng đồng".
+_OUTLET_NAME = re.compile(rf"{_UP}\S*(?:\s+\S+){{0,5}}\s*$")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _MAX_NAME_WORDS = 5
 
@@ -159,7 +163,12 @@ def _read(text: str) -> tuple[bool, list[_Credit]]:
         text = text[lead.end():]
     text = _ROLE_INSIDE.sub(", ", text)
     text = _BRACKETS.sub(" ", text)  # "(TTXVN)", "(tổng hợp)"
-    credits = [_credit(part) for part in _NAME_SPLIT.split(text) if part.strip(" .-–—")]
+    parts = [part for part in _NAME_SPLIT.split(text) if part.strip(" .-–—")]
+    credits = [_credit(part) for part in parts]
+    if lead and ":" in lead[0]:
+        # After "Ảnh:"/"Video:", a phrase in sentence case names a source: "Camera an ninh".
+        credits = [c if c.clean else _Credit(None, _OUTLET_NAME.match(p) is not None)
+                   for c, p in zip(credits, parts, strict=True)]
     if any(c.name and not c.code for c in credits):
         # Beside a full name, a bare code is a place or desk: "Hoàng Anh - ĐN".
         credits = [c._replace(name=None) if c.code else c for c in credits]
@@ -175,9 +184,9 @@ def _read_source(text: str) -> list[_Credit]:
         return [_Credit(None, True)]
     # "Theo TTXVN", "Theo báo Tiền Phong, Dân trí": sources, no person. Each must read
     # as a source or a name: "Theo thông tin ban đầu, ..." and "Theo dõi ... trên" do not.
-    credits = [_credit(part) for part in _NAME_SPLIT.split(_BRACKETS.sub(" ", text))
-               if part.strip(" .-–—")]
-    return [_Credit(None, c.clean) for c in credits] or [_Credit(None, True)]
+    parts = [p for p in _NAME_SPLIT.split(_BRACKETS.sub(" ", text)) if p.strip(" .-–—")]
+    return [_Credit(None, _credit(p).clean or _OUTLET_NAME.match(p) is not None)
+            for p in parts] or [_Credit(None, True)]
 
 
 def _credit(part: str) -> _Credit:
@@ -192,7 +201,8 @@ def _credit(part: str) -> _Credit:
     if bare.replace(".", "").casefold() in _DESK_CODES:  # "P.V", "C.T.V", "T.L"
         return _Credit(None, True, True)
     if _CAPS.fullmatch(bare):  # one word in capitals: initials "MNK", or an agency "TTXVN"
-        return _Credit(bare if len(bare) <= 4 else None, True, code=True)
+        person = len(bare) <= 4 and not _SOURCE_CODE.match(bare)
+        return _Credit(bare if person else None, True, code=True)
     words = bare.split()
     if bare.isupper() and len(words) <= _MAX_NAME_WORDS and all(w.isalpha() for w in words):
         return _Credit(bare, True)  # "NGỌC HÀ": names set in capitals
@@ -217,6 +227,8 @@ def _name_and_rest(part: str) -> _Credit:
         return _Credit(None, False)
     clean = (not rest or _UNIT_START.match(rest) is not None or _TRAILING.match(rest) is not None
              or _CAPS.fullmatch(rest) is not None)
+    if not clean:  # "Camera an ninh": a phrase, not a name with a unit after it
+        return _Credit(None, False)
     if not _LAST_INITIAL.search(name):  # "A.B." keeps its dot, "L.Ngân." ends a sentence
         name = name.rstrip(".")
-    return _Credit(name, clean)
+    return _Credit(name, True)
