@@ -97,6 +97,13 @@ _CLOCK_LINK = re.compile(r"(?:[\s,|-]|lúc\b)*")
 _SHORT_WORDS = re.compile(
     _NUM_START + _DAY + _VN_MONTH + _MONTH + r"(?!\d|\s*(?:,|năm|/|-)?\s*\d{4})"
 )
+# An English dateline without a year: "HANOI, Jan. 5 (Xinhua)", "October 20". Not "may":
+# in Vietnamese text "may 5 bộ áo" is sewing, not May.
+_SHORT_MONTH_NAME = re.compile(
+    r"\b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?\s*" + _DAY + _ORDINAL
+    + r"(?![\w.:/-]|,?\s*\d{4})"
+)
 
 # 08:30, 08 : 30, 08:30:45, 3:06 pm, 11h00, 11h, 11g30, 17 giờ, 17 giờ 30 phút, 8 giờ tối.
 _CLOCK = re.compile(
@@ -300,8 +307,9 @@ def _first_short_date(s: str, today: date) -> tuple[date, int, int] | None:
     """The earliest trusted year-less date in s, dated to its latest year, with its span."""
     matches = [m for m in _SHORT_NUMERIC.finditer(s) if _short_date_trusted(s, m)]
     matches.extend(_SHORT_WORDS.finditer(s))
+    matches.extend(_SHORT_MONTH_NAME.finditer(s))
     for match in sorted(matches, key=lambda m: m.start()):
-        day = _latest_date(int(match["month"]), int(match["day"]), today)
+        day = _latest_date(_month_number(match["month"]), int(match["day"]), today)
         if day:
             return day, match.start(), match.end()
     return None

@@ -68,6 +68,9 @@ SHAPES = [
     ("Thứ 5:08:30 15/03/2022", T0830),
     ("Chủ nhật: 10:15 20/03/2022", "2022-03-20T10:15:00+07:00"),
     ("Thứ 7: 23/12", "2025-12-23T00:00:00+07:00"),
+    # An English dateline without a year is the latest such day.
+    ("HANOI, Jan. 5 (Xinhua)", "2026-01-05T00:00:00+07:00"),
+    ("December 24th 08:00", "2025-12-24T08:00:00+07:00"),
     # Dates from 1900 on, with Asia/Ho_Chi_Minh's offset of the day (+08:00 in 1975).
     ("15/03/1920", "1920-03-15T00:00:00+07:00"),
     ("ngày 2 tháng 9 năm 1945", "1945-09-02T00:00:00+07:00"),
@@ -202,6 +205,7 @@ NO_DATE = [
     "15/03/1850",
     "15/03/1899",
     "ngày 15 tháng 3 năm 1899",
+    "may 5 bộ áo",
     "ngày 15 tháng 3 năm 1850",
     "99/99/9999",
     "hello world",
