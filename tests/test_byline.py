@@ -122,7 +122,7 @@ def test_body_sentences_and_captions_are_no_byline(text: str) -> None:
 
 def test_real_table_has_many_sites() -> None:
     sites = {url.split("/")[2].removeprefix("www.") for _, _, url in REAL}
-    assert len(REAL) >= 40 and len(sites) >= 15
+    assert len(REAL) >= 100 and len(sites) >= 15
 
 
 @pytest.mark.parametrize(("byline", "expected", "url"), REAL, ids=[r[2] for r in REAL])

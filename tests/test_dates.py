@@ -398,6 +398,11 @@ def _real_dates() -> list[tuple[str, str, str, str]]:
 REAL_DATES = _real_dates()
 
 
+def test_real_dates_table_has_many_sites() -> None:
+    sites = {row[3].split("/")[2].removeprefix("www.") for row in REAL_DATES}
+    assert len(REAL_DATES) >= 60 and len(sites) >= 15
+
+
 @pytest.mark.parametrize(("text", "expected", "now", "url"), REAL_DATES,
                          ids=[f"{i}:{row[3]}" for i, row in enumerate(REAL_DATES)])
 def test_real_dates(text: str, expected: str, now: str, url: str) -> None:

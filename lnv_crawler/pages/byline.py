@@ -66,7 +66,8 @@ _DESK = re.compile(
     re.IGNORECASE)
 # Outlets and agencies whose names look like a person's ("Tiền Phong", "Dân trí").
 _OUTLETS = frozenset({
-    "ttxvn", "vna", "vtv", "vov", "vtc", "vnexpress", "vietnamplus", "vietnamnet", "dân trí",
+    "ttxvn", "vna", "vtv", "vov", "vtc", "vnexpress", "vietnamplus", "vietnam+", "vietnamnet",
+    "dân trí",
     "tiền phong", "thanh niên", "tuổi trẻ", "nhân dân", "lao động", "người lao động",
     "sài gòn giải phóng", "quân đội nhân dân", "công an nhân dân", "pháp luật", "zing",
     "znews", "kênh 14", "kenh14", "baomoi", "báo mới", "vietnam news", "chinhphu.vn",
@@ -76,7 +77,7 @@ _OUTLETS = frozenset({
 # Separators between credits. A hyphen with no spaces splits only between names
 # ("Thu Hà-Quang Minh"), not inside codes ("P.TCCB-LĐ", "PT-TH").
 _NAME_SPLIT = re.compile(
-    rf"\s*(?:\s[-–—]|[-–—]\s|[–—]|,|;|&|\+|\s+và\s+|/|(?<={_LOW})-(?={_UP}))\s*")
+    rf"\s*(?:\s[-–—]|[-–—]\s|[–—]|,|;|&|\s+và\s+|/|(?<={_LOW})-(?={_UP}))\s*")
 _WORD = re.compile(rf"{_UP}{_LOW}*\.?")
 # Initials and abbreviated names kept as printed: "T.H", "N.", "Ng.T", "L.Ngân", "Đ.LAM".
 _INITIALS = re.compile(
@@ -151,7 +152,7 @@ def authors_of(byline: str | None) -> list[str]:
 
 def _read(text: str) -> tuple[bool, list[_Credit]]:
     """Whether text opens with a role label or a source, and its credits."""
-    text = text.strip(" *")
+    text = text.strip(" *|")
     core = text.rstrip(". ")
     if core.startswith("(") and core.endswith(")"):
         text = core[1:-1].strip()  # a credit in brackets: "(Ảnh: Quang Trung)."
