@@ -11,6 +11,7 @@ desk ("TTXVN", "báo Tiền Phong", "Nhóm PV", "CTV", "Admin").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..text import normalize_text
@@ -150,7 +151,9 @@ def authors_of(byline: str | None) -> list[str]:
     return names
 
 
-def _read(text: str) -> tuple[bool, list[_Credit]]:
+# The page object asks looks_like_byline, then authors_of, about the same line.
+@lru_cache(maxsize=1024)
+def _read(text: str) -> tuple[bool, tuple[_Credit, ...]]:
     """Whether text opens with a role label or a source, and its credits."""
     text = text.strip(" *|")
     core = text.rstrip(". ")
@@ -158,7 +161,7 @@ def _read(text: str) -> tuple[bool, list[_Credit]]:
         text = core[1:-1].strip()  # a credit in brackets: "(Ảnh: Quang Trung)."
     source = _SOURCE.match(text)
     if source:
-        return True, _read_source(text[source.end():])
+        return True, tuple(_read_source(text[source.end():]))
     lead = _LEAD.match(text)
     if lead:
         text = text[lead.end():]
@@ -173,7 +176,7 @@ def _read(text: str) -> tuple[bool, list[_Credit]]:
     if any(c.name and not c.code for c in credits):
         # Beside a full name, a bare code is a place or desk: "Hoàng Anh - ĐN".
         credits = [c._replace(name=None) if c.code else c for c in credits]
-    return lead is not None, credits
+    return lead is not None, tuple(credits)
 
 
 def _read_source(text: str) -> list[_Credit]:
