@@ -55,6 +55,15 @@ SHAPES = [
     ("NGỌC HÀ", ["NGỌC HÀ"]),
     ("Minh Trường", ["Minh Trường"]),
     ("Hoàng Minh (tổng hợp)", ["Hoàng Minh"]),
+    ("Theo Minh Anh/VOV.VN", ["Minh Anh"]),
+    ("Diệu Linh/VOV.VN", ["Diệu Linh"]),
+    ("Ảnh minh họa: Internet", []),
+    ("Bài và ảnh: Trung úy QNCN Nguyễn Văn Hải", ["Nguyễn Văn Hải"]),
+    ("Nghệ nhân ưu tú Lê Văn Tám", ["Lê Văn Tám"]),
+    ("PGS.TS.BS Trần Văn Nam", ["Trần Văn Nam"]),
+    ("Luật sư Nguyễn Văn Bình, Đoàn Luật sư TP Hà Nội", ["Nguyễn Văn Bình"]),
+    ("Nguyễn Thu Hà, Phó Giám đốc Sở Công Thương", ["Nguyễn Thu Hà"]),
+    ("PV Vĩnh Phú", ["Vĩnh Phú"]),
     ("VTV", []),
     ("Vietnamplus", []),
     ("", []),
@@ -79,6 +88,7 @@ NOT_BYLINES = [
     "Theo dõi VGT trên",
     "Mời quý độc giả theo dõi VOV.VN trên",
     "Video đang HOT",
+    "Thực hiện",
 ]
 
 

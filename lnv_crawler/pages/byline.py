@@ -30,11 +30,11 @@ _ROLE = (
     r"|minh hoạ|thiết kế|trình bày|biên tập|tổng hợp|lược dịch|biên dịch|dịch|nội dung"
     r"|kỹ thuật|quay phim|dựng phim|ghi)"
 )
-_ROLE_RUN = rf"{_ROLE}(?:\s*(?:,|và|-|–|&|/|\+)\s*{_ROLE})*"
-# The lead of the whole line: roles, then "của", a colon or a comma, or (for
-# "Bài và ảnh Trọng Tùng") only a space before a capital.
+_ROLE_RUN = rf"{_ROLE}(?:\s*(?:,|và|-|–|&|/|\+|\s)\s*{_ROLE})*"
+# The lead of the whole line: roles ("Ảnh minh họa:"), then "của", a colon or a comma,
+# or (for "Bài và ảnh Trọng Tùng") only a space before a capital.
 _LEAD = re.compile(
-    rf"^(?:{_ROLE_RUN})(?:\s+của\s+|\s*[:,]\s*|\s+(?-i:(?={_UP}))|\s*$)", re.IGNORECASE)
+    rf"^(?:{_ROLE_RUN})(?:\s+của\s+|\s*[:,]\s*|\s+(?-i:(?={_UP})))", re.IGNORECASE)
 # A role with its colon inside the line: "Bài: Thu Hà - Ảnh: Quang Minh".
 _ROLE_INSIDE = re.compile(rf"[;,.]?\s*(?<!\w)(?:{_ROLE_RUN})\s*:\s*", re.IGNORECASE)
 # "Theo ..." and "Nguồn: ..." name a source: a person only as "Theo Hà An (TNO)".
@@ -42,12 +42,12 @@ _SOURCE = re.compile(r"^(?:theo|nguồn(?:\s+(?:tin|ảnh|video|bài))?)\b\s*:?\
 # Titles, degrees and ranks printed before a name, possibly several: "TS. Luật sư".
 _TITLE = re.compile(
     r"^(?:(?:PGS|GS)\.?\s?TS(?:KH)?\.?|TSKH\.?|ThS\.?|TS\.?|PGS\.?|GS\.?|BS\.?(?:CK(?:II|I|1|2))?"
-    r"|KS\.?|KTS\.?|LS\.?|NCS\.?|CN\.|NB\.?|NSND|NSƯT|NNND|NNƯT|PV|CTV|BTV"
+    r"|KS\.?|KTS\.?|LS\.?|NCS\.?|CN\.|NB\.?|NSND|NSƯT|NNND|NNƯT|QNCN|PV|CTV|BTV"
     r"|nhà báo|nhà văn|nhà thơ|nhà nghiên cứu|nhà giáo|nhiếp ảnh gia|luật sư|luật gia"
     r"|bác sĩ|dược sĩ|kỹ sư|kiến trúc sư|tiến sĩ|thạc sĩ|giáo sư|phó giáo sư|cử nhân"
     r"|nghệ nhân|nghệ sĩ|họa sĩ|hoạ sĩ|nhạc sĩ|phóng viên|cộng tác viên|biên tập viên"
     r"|(?:đại|thượng|trung|thiếu|chuẩn) (?:tá|úy|uý|tướng)|đại tướng|thượng sĩ|trung sĩ"
-    rf"|đồng chí)[\s,.:]+(?-i:(?={_UP}))",
+    rf"|đồng chí)(?:\s+(?:ưu tú|nhân dân))?[\s,.:]+(?-i:(?={_UP}))",
     re.IGNORECASE,
 )
 # Credits that name no person: agencies, outlets, desks, units, "Nhóm PV", "CTV".
@@ -58,7 +58,8 @@ _NOT_PERSON = re.compile(
     r"|công ty|tập đoàn|công an|bộ đội|quân khu|văn phòng|học viện|đại học|bệnh viện"
     r"|trường (?:đại học|cao đẳng|thpt|thcs|tiểu học|mầm non|trung học)|ủy ban|uỷ ban"
     r"|trang (?:tin|thông tin|web)|nhân vật|tư liệu|internet|minh họa|minh hoạ"
-    r"|người dân|bạn đọc|độc giả)\b"
+    r"|người dân|bạn đọc|độc giả|đoàn luật sư|liên đoàn|phó|chủ tịch|giám đốc|trưởng|bí thư"
+    r"|tổng biên tập|chuyên viên|cán bộ|giảng viên|giáo viên|sinh viên|học viên)\b"
     r"|.*\b(?:cung cấp|sưu tầm)$",
     re.IGNORECASE,
 )
@@ -83,8 +84,8 @@ _WORD = re.compile(rf"{_UP}{_LOW}*\.?")
 # Initials and abbreviated names kept as printed: "T.H", "N.", "Ng.T", "L.Ngân", "Đ.LAM".
 _INITIALS = re.compile(
     rf"(?:{_UP}{_LOW}?\.)+(?:{_UP}+(?!{_LOW})|{_UP}{_LOW}*)?\.?")
-# A site or outlet written in lower case: "baoquangninh", "vietnamnet.vn".
-_SITE = re.compile(r"[a-z0-9.-]+")
+# A site or outlet written in lower case ("baoquangninh") or with its domain ("VOV.VN").
+_SITE = re.compile(r"[a-z0-9.-]+|(?i:[\w.-]+\.(?:vn|com|net|org|info))")
 _CAPS = re.compile(rf"{_UP}+")
 _LAST_INITIAL = re.compile(rf"(?:^|[.\s]){_UP}\.$")
 # Newsroom and source codes, also printed with dots ("P.V", "C.T.V"): reporter,
@@ -181,8 +182,9 @@ def _read(text: str) -> tuple[bool, tuple[_Credit, ...]]:
 
 def _read_source(text: str) -> list[_Credit]:
     """After "Theo": a person only before an outlet in brackets ("Hà An (TNO)")."""
-    person = re.match(r"^([^()]+?)\s*\(([^)]*)\)\s*$", text)
-    if person and not _NOT_PERSON.match(person[1]):
+    person = re.match(r"^([^()]+?)\s*\(([^)]*)\)\s*$", text) or re.match(
+        r"^([^/]+?)\s*/\s*([^/]+)$", text)  # "Theo Minh Anh/VOV.VN"
+    if person and not _NOT_PERSON.match(person[1]) and _is_source(person[2]):
         return [_credit(part) for part in _NAME_SPLIT.split(person[1]) if part.strip()]
     if _URL.fullmatch(text.strip()):
         return [_Credit(None, True)]
@@ -191,6 +193,13 @@ def _read_source(text: str) -> list[_Credit]:
     parts = [p for p in _NAME_SPLIT.split(_BRACKETS.sub(" ", text)) if p.strip(" .-–—")]
     return [_Credit(None, _credit(p).clean or _OUTLET_NAME.match(p) is not None)
             for p in parts] or [_Credit(None, True)]
+
+
+def _is_source(text: str) -> bool:
+    """An outlet or agency as credited after a person: "TNO", "VOV.VN", "báo Dân trí"."""
+    text = text.strip(" .")
+    return (text.casefold() in _OUTLETS or _CAPS.fullmatch(text) is not None
+            or _SITE.fullmatch(text) is not None or _NOT_PERSON.match(text) is not None)
 
 
 def _credit(part: str) -> _Credit:
