@@ -109,6 +109,8 @@ _TRAILING = re.compile(
 _URL = re.compile(r"https?://\S+")
 # An outlet named after "Theo"/"Nguồn", in sentence case: "Sức khỏe cộng đồng".
 _OUTLET_NAME = re.compile(rf"{_UP}\S*(?:\s+\S+){{0,5}}\s*$")
+# A footnote mark glued to a name: "ThS Nguyễn Văn Phong1", "Trần Thùy Nhung*".
+_FOOTNOTE = re.compile(r"(?<=[^\W\d_])[\d*]+$")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _MAX_NAME_WORDS = 5
 
@@ -203,7 +205,7 @@ def _is_source(text: str) -> bool:
 
 
 def _credit(part: str) -> _Credit:
-    part = part.strip(" -–—*").lstrip(".")
+    part = _FOOTNOTE.sub("", part.strip(" -–—*").lstrip("."))
     while (title := _TITLE.match(part)) is not None:
         part = part[title.end():]
     bare = part.rstrip(". ")  # a final dot may be an initial's ("A.B."): kept for names
