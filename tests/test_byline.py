@@ -7,6 +7,9 @@ news sites (byline, expected authors joined by ";", source URL).
 from __future__ import annotations
 
 import csv
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +143,13 @@ def test_real_bylines(byline: str, expected: list[str], url: str) -> None:
     assert authors_of(byline) == expected
     # A line longer than a byline's limit (a source URL) is not looked for as one.
     assert looks_like_byline(byline, emphasized=True) or len(byline) > MAX_BYLINE_CHARS
+
+
+def test_score_report_of_both_tables() -> None:
+    """`python -m bench.real_world` prints right / total per table; all rows are right."""
+    done = subprocess.run([sys.executable, "-m", "bench.real_world"], capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).parent.parent, check=False)
+    assert done.returncode == 0, done.stderr
+    scores = re.findall(r"^(authors_of|parse_date): (\d+) / (\d+) right$", done.stdout, re.M)
+    assert [name for name, _, _ in scores] == ["authors_of", "parse_date"]
+    assert all(right == total for _, right, total in scores), done.stdout
