@@ -16,7 +16,8 @@ from .text import normalize_text
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
-_MIN_YEAR = 1990
+# Dates from 1900 on: anniversaries and archive pages print old dates.
+_MIN_YEAR = 1900
 _MAX_YEAR = 2100
 # A date line is short; longer input is prose (or junk) and only costs regex time.
 _MAX_LEN = 256
@@ -96,6 +97,13 @@ _CLOCK_LINK = re.compile(r"(?:[\s,|-]|lúc\b)*")
 _SHORT_WORDS = re.compile(
     _NUM_START + _DAY + _VN_MONTH + _MONTH + r"(?!\d|\s*(?:,|năm|/|-)?\s*\d{4})"
 )
+# An English dateline without a year: "HANOI, Jan. 5 (Xinhua)", "October 20". Not "may":
+# in Vietnamese text "may 5 bộ áo" is sewing, not May.
+_SHORT_MONTH_NAME = re.compile(
+    r"\b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?\s*" + _DAY + _ORDINAL
+    + r"(?![\w.:/-]|,?\s*\d{4})"
+)
 
 # 08:30, 08 : 30, 08:30:45, 3:06 pm, 11h00, 11h, 11g30, 17 giờ, 17 giờ 30 phút, 8 giờ tối.
 _CLOCK = re.compile(
@@ -116,6 +124,10 @@ _DOTTED_CLOCK_BEFORE = re.compile(
 )
 _PM_MARKERS = frozenset({"pm", "ch", "chiều", "tối"})
 _AM_MARKERS = frozenset({"am", "sa", "sáng"})
+
+# "Thứ 7:" / "thứ 5," is a weekday: its digit and colon must not read as a clock
+# ("Thứ 7: 06:46 ngày 18/11/2017" is 06:46, not 07:06:46).
+_WEEKDAY_NUMBER = re.compile(r"\bthứ\s*[2-8](?!\d)\s*:?")
 
 # "GMT+7", "(GMT+07:00)", "GMT +7", "UTC+7", bare "GMT"/"UTC" (= +0).
 _OFFSET = re.compile(
@@ -178,6 +190,8 @@ def parse_date(text: str | None, now: datetime | None = None) -> datetime | None
     if not s or len(s) > _MAX_LEN:
         return None
     anchor = _vn_now(now)
+    if "thứ" in s:
+        s = _WEEKDAY_NUMBER.sub("thứ n", s)  # still a weekday: it cues a year-less date
     offset, s = _take_offset(s)
     iso = _ISO.search(s)
     if iso and iso["hour"]:
@@ -293,8 +307,9 @@ def _first_short_date(s: str, today: date) -> tuple[date, int, int] | None:
     """The earliest trusted year-less date in s, dated to its latest year, with its span."""
     matches = [m for m in _SHORT_NUMERIC.finditer(s) if _short_date_trusted(s, m)]
     matches.extend(_SHORT_WORDS.finditer(s))
+    matches.extend(_SHORT_MONTH_NAME.finditer(s))
     for match in sorted(matches, key=lambda m: m.start()):
-        day = _latest_date(int(match["month"]), int(match["day"]), today)
+        day = _latest_date(_month_number(match["month"]), int(match["day"]), today)
         if day:
             return day, match.start(), match.end()
     return None

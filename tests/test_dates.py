@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -11,6 +12,7 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -60,6 +62,19 @@ SHAPES = [
     ("Thứ hai,14/03/2022,08:30", "2022-03-14T08:30:00+07:00"),
     ("Thứ Ba,15/03/2022-09:00", "2022-03-15T09:00:00+07:00"),
     ("Thứ 2, ngày 14/3/2022 - 08:30 AM", "2022-03-14T08:30:00+07:00"),
+    # A weekday number with its colon is no clock.
+    ("Thứ 7: 06:46 ngày 18/11/2017", "2017-11-18T06:46:00+07:00"),
+    ("Thứ 5: 15/03/2022 08:30", T0830),
+    ("Thứ 5:08:30 15/03/2022", T0830),
+    ("Chủ nhật: 10:15 20/03/2022", "2022-03-20T10:15:00+07:00"),
+    ("Thứ 7: 23/12", "2025-12-23T00:00:00+07:00"),
+    # An English dateline without a year is the latest such day.
+    ("HANOI, Jan. 5 (Xinhua)", "2026-01-05T00:00:00+07:00"),
+    ("December 24th 08:00", "2025-12-24T08:00:00+07:00"),
+    # Dates from 1900 on, with Asia/Ho_Chi_Minh's offset of the day (+08:00 in 1975).
+    ("15/03/1920", "1920-03-15T00:00:00+07:00"),
+    ("ngày 2 tháng 9 năm 1945", "1945-09-02T00:00:00+07:00"),
+    ("11:30 ngày 30/4/1975", "1975-04-30T11:30:00+08:00"),
     # Vietnamese and English words.
     ("ngày 15 tháng 3 năm 2022", D0315),
     ("15 tháng 03, 2022", D0315),
@@ -188,6 +203,9 @@ NO_DATE = [
     "31/02/2022",
     "15/13/2022",
     "15/03/1850",
+    "15/03/1899",
+    "ngày 15 tháng 3 năm 1899",
+    "may 5 bộ áo",
     "ngày 15 tháng 3 năm 1850",
     "99/99/9999",
     "hello world",
@@ -366,3 +384,27 @@ def test_parse_iso_datetime(value: str, expected: str) -> None:
 )
 def test_parse_iso_datetime_rejects(value: object) -> None:
     assert parse_iso_datetime(value) is None  # type: ignore[arg-type]
+
+
+def _real_dates() -> list[tuple[str, str, str, str]]:
+    """tests/data/real_dates.tsv: date lines as printed on real Vietnamese news pages
+    (text, expected ISO, the `now` of a relative one or empty for NOW, source URL)."""
+    table = Path(__file__).parent / "data" / "real_dates.tsv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return [(r["text"], r["expected"], r["now"], r["url"]) for r in rows]
+
+
+REAL_DATES = _real_dates()
+
+
+def test_real_dates_table_has_many_sites() -> None:
+    sites = {row[3].split("/")[2].removeprefix("www.") for row in REAL_DATES}
+    assert len(REAL_DATES) >= 60 and len(sites) >= 15
+
+
+@pytest.mark.parametrize(("text", "expected", "now", "url"), REAL_DATES,
+                         ids=[f"{i}:{row[3]}" for i, row in enumerate(REAL_DATES)])
+def test_real_dates(text: str, expected: str, now: str, url: str) -> None:
+    anchor = datetime.fromisoformat(now) if now else NOW
+    assert _iso_or_none(text, anchor) == (expected or None)
