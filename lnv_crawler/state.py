@@ -110,8 +110,9 @@ class SeenArticles:
     def dead_since(self, url: str, days: float, now: datetime | None = None) -> datetime | None:
         """When the link answered 404/410, if that was less than `days` days ago."""
         seen = self.dead.get(url)
-        now = now or datetime.now(timezone.utc)
-        return seen if seen is not None and now - seen < timedelta(days=days) else None
+        if seen is None:
+            return None
+        return seen if (now or datetime.now(timezone.utc)) - seen < timedelta(days=days) else None
 
     def recent(self, days: float, now: datetime | None = None) -> dict[str, ArticleCheck]:
         """Recheck data of the written articles published in the last `days` days."""

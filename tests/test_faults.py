@@ -278,7 +278,10 @@ def elsewhere() -> Iterator[FaultServer]:
 def faults(tmp_path_factory: pytest.TempPathFactory, elsewhere: FaultServer) -> Iterator[Run]:
     with serving(fallback=pager_trap) as server:
         server.routes.update(fault_routes(elsewhere.base_url))
-        yield crawl(tmp_path_factory.mktemp("faults"), server, GOOD, CATEGORY, TRAP)
+        # The trap's pages show no article, which ends an incremental walk at once:
+        # walk it as a backfill does, to LNV_MAX_LISTING_PAGES.
+        yield crawl(tmp_path_factory.mktemp("faults"), server, GOOD, CATEGORY, TRAP,
+                    settings={"LNV_LISTING_STOP_AFTER": "0"})
 
 
 @pytest.fixture(scope="module")
