@@ -69,8 +69,9 @@ def _paragraph_pool(rng: random.Random) -> list[str]:
             for _ in range(_PARAGRAPH_POOL)]
 
 
-def _plan(count: int, rng: random.Random) -> list[Article]:
-    """Articles in publication order (ids rise with time)."""
+def plan(count: int, rng: random.Random,
+         categories: tuple[tuple[str, str], ...] = CATEGORIES) -> list[Article]:
+    """Articles in publication order (ids rise with time), in these categories."""
     articles = []
     article_id, moment = 20_000, _FIRST_DAY
     for _ in range(count):
@@ -82,7 +83,7 @@ def _plan(count: int, rng: random.Random) -> list[Article]:
         url = f"{SITE}/{slugify(title)}-{article_id}.html"
         thumb = f"{SITE}/stores/news_dataimages/{moment:%Y/%m%Y/%d}/thumb/{article_id}.jpg"
         entry = Entry(url, title, f"{tag} - {_sentence(rng)}", thumb)
-        articles.append(Article(article_id, rng.choice(CATEGORIES), moment, entry))
+        articles.append(Article(article_id, rng.choice(categories), moment, entry))
     return articles
 
 
@@ -121,7 +122,7 @@ def _byline(rng: random.Random) -> str:
 
 
 def _article_page(article: Article, links: tuple[list[Entry], ...], pool: list[str],
-                  rng: random.Random) -> str:
+                  rng: random.Random, page_bytes: tuple[int, int]) -> str:
     newer, other, latest, most_read = links
     slug, name = article.category
     tags = [(t, slugify(t)) for t in rng.sample(TAGS, 3)]
@@ -134,7 +135,7 @@ def _article_page(article: Article, links: tuple[list[Entry], ...], pool: list[s
     def render(body: str) -> str:
         return markup.page(article.entry.title, head, header + body + after_body, aside)
 
-    budget = rng.randint(*PAGE_BYTES) - len(render("").encode())
+    budget = rng.randint(*page_bytes) - len(render("").encode())
     return render(markup.article_body(_body(rng, pool, article, budget), _byline(rng)))
 
 
@@ -145,7 +146,9 @@ def _write(path: Path, html: str) -> int:
     return len(data)
 
 
-def _write_articles(dest: Path, articles: list[Article], seed: int) -> list[int]:
+def write_articles(dest: Path, articles: list[Article], seed: int,
+                   page_bytes: tuple[int, int] = PAGE_BYTES) -> list[int]:
+    """The article pages; link lists are drawn from `articles` only."""
     pool = _paragraph_pool(random.Random(f"{seed}:pool"))
     by_category: dict[tuple[str, str], list[Article]] = {}
     for article in articles:
@@ -160,18 +163,22 @@ def _write_articles(dest: Path, articles: list[Article], seed: int) -> list[int]
             latest = [a.entry for a in newest if a is not article][:LATEST]
             most_read = [a.entry for a in rng.sample(popular, min(len(popular), MOST_READ + 1))
                          if a is not article][:MOST_READ]
-            html = _article_page(article, (newer, other, latest, most_read), pool, rng)
+            html = _article_page(article, (newer, other, latest, most_read), pool, rng,
+                                 page_bytes)
             sizes.append(_write(dest / article.filename, html))
     return sizes
 
 
-def _write_listings(dest: Path, articles: list[Article]) -> int:
+def write_listings(dest: Path, articles: list[Article],
+                   per_page: int = PER_LISTING_PAGE) -> int:
+    """Every category's listing pages (one empty page for a category without articles)
+    and the home page; the number of pages written."""
     pages = 0
     for category in CATEGORIES:
         entries = [a.entry for a in reversed(articles) if a.category == category]
-        last = max(1, -(-len(entries) // PER_LISTING_PAGE))
+        last = max(1, -(-len(entries) // per_page))
         for number in range(1, last + 1):
-            chunk = entries[(number - 1) * PER_LISTING_PAGE:number * PER_LISTING_PAGE]
+            chunk = entries[(number - 1) * per_page:number * per_page]
             folder = dest / category[0] / ("" if number == 1 else f"p{number}")
             _write(folder / "index.html", markup.listing_page(category, number, last, chunk))
             pages += 1
@@ -187,9 +194,15 @@ def _source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def ensure(dest: Path, count: int, seed: int) -> dict:
-    """The corpus at dest for (count, seed), generated unless already there; its manifest."""
-    wanted = {"articles": count, "seed": seed, "generator": _source_digest()}
+def ensure(dest: Path, count: int, seed: int, *,
+           categories: tuple[tuple[str, str], ...] = CATEGORIES,
+           per_listing_page: int = PER_LISTING_PAGE,
+           page_bytes: tuple[int, int] = PAGE_BYTES) -> dict:
+    """The corpus at dest for (count, seed), generated unless already there; its manifest.
+    Tests make smaller ones: fewer categories, shorter listing pages, smaller pages."""
+    wanted = {"articles": count, "seed": seed, "generator": _source_digest(),
+              "categories": len(categories), "per_listing_page": per_listing_page,
+              "page_bytes": list(page_bytes)}
     manifest_path = dest / "manifest.json"
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text("utf-8"))
@@ -198,9 +211,9 @@ def ensure(dest: Path, count: int, seed: int) -> dict:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    articles = _plan(count, random.Random(seed))
-    sizes = _write_articles(dest, articles, seed)
-    listings = _write_listings(dest, articles)
+    articles = plan(count, random.Random(seed), categories)
+    sizes = write_articles(dest, articles, seed, page_bytes)
+    listings = write_listings(dest, articles, per_listing_page)
     manifest = {**wanted, "listing_pages": listings, "pages": count + listings,
                 "article_bytes": {"min": min(sizes), "max": max(sizes),
                                   "mean": round(sum(sizes) / len(sizes))},

@@ -4,7 +4,9 @@ nginx (Debian's nginx-light, installed with apt-get when missing and possible)
 serves each corpus on its own port, at the site's own URL paths:
 /slug-<id>.html is a file, /<category> and /<category>/p2 are folders with an
 index.html. Without nginx a threaded http.server does the same, in-process.
-Either one counts the pages it answered with 200, per corpus.
+Either one counts the pages it answered with 200, per corpus. Both send ETag and
+Last-Modified and answer conditional requests with 304 (the incremental-run tests
+count the http.server's answers per path).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Protocol
@@ -138,18 +141,40 @@ class _Handler(BaseHTTPRequestHandler):
         if file.is_dir():
             file = file / "index.html"
         if ".." in Path(path).parts or not file.is_file():
-            self._send(404, b"<html><body>404</body></html>")
+            self._send(path, 404, b"<html><body>404</body></html>")
             return
-        self._send(200, file.read_bytes())
+        stat = file.stat()
+        validators = [("ETag", f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'),
+                      ("Last-Modified", formatdate(stat.st_mtime, usegmt=True))]
+        if self._not_modified(validators[0][1], int(stat.st_mtime)):
+            self._send(path, 304, b"", validators)
+            return
+        self._send(path, 200, file.read_bytes(), validators)
 
-    def _send(self, status: int, body: bytes) -> None:
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        """RFC 9110 §13.1: If-None-Match decides when given, else If-Modified-Since."""
+        tags = self.headers.get("If-None-Match")
+        if tags is not None:
+            return tags.strip() == "*" or etag in (t.strip() for t in tags.split(","))
+        since = self.headers.get("If-Modified-Since")
+        try:
+            return bool(since) and mtime <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+
+    def _send(self, path: str, status: int, body: bytes,
+              headers: list[tuple[str, str]] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers or []:
+            self.send_header(name, value)
+        if status != 304:  # a 304 has no body, and no length of one
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
         with self.server.lock:
             self.server.statuses[status] += 1
+            self.server.answers[(path, status)] += 1
 
     def log_message(self, format: str, *args: object) -> None:
         """Requests are counted, not logged."""
@@ -163,6 +188,7 @@ class _CorpusHTTPServer(ThreadingHTTPServer):
         self.root = root
         self.lock = threading.Lock()
         self.statuses: Counter[int] = Counter()
+        self.answers: Counter[tuple[str, int]] = Counter()  # (path, status) -> count
 
 
 class PythonServer:
@@ -180,6 +206,13 @@ class PythonServer:
         server = self.servers[corpus]
         with server.lock:
             return server.statuses[200]
+
+    def answers(self, corpus: str) -> Counter[tuple[str, int]]:
+        """(path, status) -> answers since the last call, which starts a new count."""
+        server = self.servers[corpus]
+        with server.lock:
+            answers, server.answers = server.answers, Counter()
+        return answers
 
     def stop(self) -> None:
         for server in self.servers.values():

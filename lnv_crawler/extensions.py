@@ -23,6 +23,8 @@ EXIT_FAILED = 1
 # Requests declined on purpose (off the site, written before), not download errors.
 _DECLINED = frozenset({"scrapy.exceptions.IgnoreRequest",
                        "lnv_crawler.middlewares.RefusedRequest"})
+# Graceful stops: SIGTERM/Ctrl-C, the LNV_MAX_RUN_MINUTES time budget.
+STOPPED_REASONS = frozenset({"shutdown", "closespider_timeout"})
 
 
 def _grouped(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -62,12 +64,16 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "started_at": _iso(stats.get("start_time")),
         "finished_at": _iso(stats.get("finish_time")),
         "finish_reason": stats.get("finish_reason"),
-        "stopped": stats.get("finish_reason") == "shutdown",
+        "stopped": stats.get("finish_reason") in STOPPED_REASONS,
+        "stopped_reason": (stats.get("finish_reason")
+                           if stats.get("finish_reason") in STOPPED_REASONS else None),
         "output_files": outputs,
         "pages_fetched": stats.get("response_received_count", 0),
         "articles_written": stats.get("item_scraped_count", 0),
         "articles_skipped_seen_before": stats.get("lnv/skipped/seen_before", 0),
-        "records_dropped": {**_grouped(stats, "item_dropped_reasons_count/"),
+        "records_dropped": {**{k: v for k, v in
+                               _grouped(stats, "item_dropped_reasons_count/").items()
+                               if k != "UnchangedArticle"},  # counted under recheck
                             **_grouped(stats, "lnv/dropped/")},
         "http_errors": {k: v for k, v in statuses.items() if k.isdigit() and int(k) >= 400},
         "retries": stats.get("retry/count", 0),
@@ -81,6 +87,14 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "monitors_history": stats.get("lnv/history"),  # this run, its baseline, what fell
         "field_coverage": {k: round(v, 4) for k, v in
                            _grouped(stats, "spidermon_field_coverage/dict/").items()},
+        # Cron runs cost what changed (contract §6).
+        "listing_pages_fetched": stats.get("lnv/listing_pages", 0),
+        "listings_stopped": stats.get("lnv/listings_stopped", {}),
+        "listings_walked_in_full": stats.get("lnv/listings_walked_in_full", False),
+        "dead_links_found": stats.get("lnv/dead_links/found", 0),
+        "dead_links_skipped": stats.get("lnv/skipped/dead_link", 0),
+        "links_capped": stats.get("lnv/links_capped", 0),
+        "recheck": _grouped(stats, "lnv/recheck/"),  # scheduled, rechecked, not_modified…
         "exit_status": stats.get("lnv/exit_status", 0),
         "exit_reason": stats.get("lnv/exit_reason"),
     }

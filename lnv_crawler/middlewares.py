@@ -6,7 +6,6 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
@@ -16,8 +15,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from . import urls
-from .state import SeenArticles
+from . import incremental, urls
 
 logger = logging.getLogger(__name__)
 
@@ -61,16 +59,19 @@ class SiteOnlyMiddleware:
 
 
 class IncrementalStateMiddleware:
-    """Skips articles that earlier runs wrote, and records this run's articles once
-    the output file holding them is complete (contract: one write per article)."""
+    """Skips articles that earlier runs wrote and links that answered 404/410 less
+    than LNV_DEAD_LINK_DAYS ago; makes re-checks conditional (If-None-Match /
+    If-Modified-Since) and ends a 304 there, bodiless; records this run's articles,
+    recheck data and dead links once the output file holding them is complete
+    (contract: one write per article)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.store = SeenArticles(Path(crawler.settings.get("LNV_STATE_DIR")))
-        self.pending: dict[str, str] = {}  # url -> article_id, scraped but not yet recorded
+        self.run = incremental.of(crawler)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+        self.recorded = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -78,22 +79,61 @@ class IncrementalStateMiddleware:
 
     def process_request(self, request: Request) -> None:
         url = request.meta.get("lnv_canonical")
+        if not url:
+            return
+        if self.run.dead_recently(url):
+            self.crawler.stats.inc_value("lnv/skipped/dead_link")
+            raise RefusedRequest(f"dead link, not asked again yet: {url}")
+        if request.meta.get("lnv_recheck"):
+            check = self.run.recent.get(url)
+            if check and check.etag:
+                request.headers.setdefault("If-None-Match", check.etag)
+            if check and check.last_modified:
+                request.headers.setdefault("If-Modified-Since", check.last_modified)
+            return
         refresh = getattr(self.crawler.spider, "refresh", False)
-        if url and not refresh and url in self.store:
+        if not refresh and url in self.run.store:
             self.crawler.stats.inc_value("lnv/skipped/seen_before")
             raise RefusedRequest(f"written by an earlier run: {url}")
 
+    def process_response(self, request: Request, response: Response) -> Response:
+        url = request.meta.get("lnv_canonical")
+        if not url:
+            return response
+        if request.meta.get("lnv_recheck"):
+            self.crawler.stats.inc_value("lnv/recheck/rechecked")
+            if response.status == 304:
+                self.crawler.stats.inc_value("lnv/recheck/not_modified")
+                self.crawler.stats.inc_value("lnv/recheck/unchanged")
+                raise RefusedRequest(f"not modified since last fetched: {url}")
+        if response.status in incremental.DEAD_STATUSES:
+            self.run.dead[url] = response.status
+            self.crawler.stats.inc_value("lnv/dead_links/found")
+        if response.status == 200 and urls.is_article_url(url):
+            header = response.headers.get
+            self.run.validators[url] = (_header_text(header("ETag")),
+                                        _header_text(header("Last-Modified")))
+        return response
+
     def item_scraped(self, item) -> None:
         adapter = ItemAdapter(item)
-        self.pending[adapter["url"]] = adapter["article_id"]
+        self.run.written[adapter["url"]] = adapter["article_id"]
 
     def feed_slot_closed(self, slot) -> None:
-        if getattr(slot.storage, "completed", False) and self.pending:
-            count = self.store.record(self.pending.items(), str(slot.storage.final))
+        if getattr(slot.storage, "completed", False):
+            count = self.run.record(str(slot.storage.final))
             self.crawler.stats.set_value("lnv/state/recorded", count)
+            self.recorded = True
 
     def engine_stopped(self) -> None:
-        self.store.close()
+        # The finish reason is known only now, after the feeds have closed.
+        if self.recorded:
+            self.run.finished(self.crawler.stats.get_value("finish_reason"))
+        self.run.store.close()
+
+
+def _header_text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

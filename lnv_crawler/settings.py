@@ -48,6 +48,20 @@ LNV_MAX_LISTING_PAGES = 200
 
 # Incremental runs: articles written by earlier runs are not fetched again.
 LNV_STATE_DIR = "output/.state"
+# Cron runs cost what changed (contract §6): a listing's walk stops after this many pages
+# in a row with no article unknown to the state (0: never; -a backfill=1 walks them all);
+# articles published in the last LNV_RECHECK_DAYS days are fetched again (conditionally)
+# for edits; a link that answered 404/410 is not asked again for LNV_DEAD_LINK_DAYS days;
+# at most LNV_MAX_LINKS_PER_PAGE links are followed from one page (0: no limit);
+# LNV_MAX_RUN_MINUTES ends a run gracefully, like a SIGTERM (0: no limit).
+LNV_LISTING_STOP_AFTER = 1
+LNV_RECHECK_DAYS = 3
+LNV_DEAD_LINK_DAYS = 7
+LNV_MAX_LINKS_PER_PAGE = 300
+LNV_MAX_RUN_MINUTES = 0
+# Retries before new links: Scrapy lowers a retry's priority by 1 by default, so a
+# flood of new links could starve it; raised above every priority the spider gives.
+RETRY_PRIORITY_ADJUST = 100
 
 DOWNLOADER_MIDDLEWARES = {
     "lnv_crawler.middlewares.IncrementalStateMiddleware": 40,
@@ -60,6 +74,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "lnv_crawler.pipelines.NormalizePipeline": 100,
     "lnv_crawler.pipelines.ValidatePipeline": 200,
+    "lnv_crawler.incremental.RecheckPipeline": 250,
     "lnv_crawler.pipelines.DedupPipeline": 300,
 }
 EXTENSIONS = {
@@ -75,7 +90,8 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["lnv_crawler.monitors.CloseSuite"]
 SPIDERMON_ADD_FIELD_COVERAGE = True
 SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # top-level fields only: cheap per item
 SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # null is not coverage
-SPIDERMON_EXPECTED_FINISH_REASONS = ["finished", "shutdown"]  # a graceful stop is fine
+# A graceful stop (SIGTERM, LNV_MAX_RUN_MINUTES) is fine.
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished", "shutdown", "closespider_timeout"]
 SPIDERMON_MAX_ERRORS = 100  # ERROR log lines
 LNV_MONITOR_MIN_ITEMS = 0  # an incremental run over an unchanged site writes nothing
 LNV_MONITOR_MAX_FAILED_SHARE = 0.20  # 5xx, timeouts, connection errors / requests

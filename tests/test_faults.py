@@ -182,15 +182,22 @@ def endless_redirects(handler: FaultHandler) -> None:
     redirect(CHAIN.format(int(match.group(1)) + 1))(handler)
 
 
-def fault_routes(elsewhere: str) -> dict[str, Fault]:
-    """The main crawl's site; `elsewhere` is another loopback server, off the mirror."""
-    off_site = [f"{elsewhere}/x-1.html", METADATA, PASSWD]
-    faults = {
+def retried_routes() -> dict[str, Fault]:
+    """A 503 and a 429 (Retry-After: 1) answer, each before the article."""
+    return {
         RETRY_503: first_then(page(b"Service Unavailable", "text/plain", 503),
                               page(article(TITLES[RETRY_503]))),
         RETRY_429: first_then(page(b"Too Many Requests", "text/plain", 429,
                                    [("Retry-After", "1")]),
                               page(article(TITLES[RETRY_429]))),
+    }
+
+
+def fault_routes(elsewhere: str) -> dict[str, Fault]:
+    """The main crawl's site; `elsewhere` is another loopback server, off the mirror."""
+    off_site = [f"{elsewhere}/x-1.html", METADATA, PASSWD]
+    faults = {
+        **retried_routes(),
         HANG: hang_after_headers,
         SILENT: silence,
         RESET: reset_mid_body(article("Bài bị ngắt kết nối giữa chừng")),
@@ -271,7 +278,10 @@ def elsewhere() -> Iterator[FaultServer]:
 def faults(tmp_path_factory: pytest.TempPathFactory, elsewhere: FaultServer) -> Iterator[Run]:
     with serving(fallback=pager_trap) as server:
         server.routes.update(fault_routes(elsewhere.base_url))
-        yield crawl(tmp_path_factory.mktemp("faults"), server, GOOD, CATEGORY, TRAP)
+        # The trap's pages show no article, which ends an incremental walk at once:
+        # walk it as a backfill does, to LNV_MAX_LISTING_PAGES.
+        yield crawl(tmp_path_factory.mktemp("faults"), server, GOOD, CATEGORY, TRAP,
+                    settings={"LNV_LISTING_STOP_AFTER": "0"})
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +306,7 @@ def many_links(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
         # Scrapy starts CONCURRENT_ITEMS (100) asyncio tasks per response to process its
         # output: 10 cut this crawl of 10,000 empty outputs from ~55 s to ~35 s.
         yield crawl(tmp_path_factory.mktemp("many"), server, FEW_GOOD, MANY,
-                    settings={"CONCURRENT_ITEMS": "10"})
+                    settings={"CONCURRENT_ITEMS": "10", "LNV_MAX_LINKS_PER_PAGE": "0"})
 
 
 def crashes(stderr: str) -> list[str]:

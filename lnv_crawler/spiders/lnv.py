@@ -19,10 +19,10 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from .. import distributed, urls
+from .. import distributed, incremental, urls
 from ..middlewares import RefusedRequest
 from ..pages.article import ArticlePage
-from ..pages.listing import ListingPage, page_number
+from ..pages.listing import ListingPage, listing_root, page_number
 
 HOME = urls.SITE_ORIGIN + "/"
 DEAD_LINK_KINDS = frozenset({"http_404", "http_410"})
@@ -40,16 +40,19 @@ class LnvSpider(scrapy.Spider):
     def update_settings(cls, settings: Settings) -> None:
         super().update_settings(settings)
         distributed.enable(settings)
+        incremental.apply_run_budget(settings)
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", {settings.get("LNV_DEFAULT_FEED"): {
                 "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
 
     def __init__(self, start_urls: str | None = None, base_url: str | None = None,
-                 follow: str = "1", refresh: str = "0", **kwargs: Any):
+                 follow: str = "1", refresh: str = "0", backfill: str = "0", **kwargs: Any):
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/") if base_url else None
         self.follow = _flag(follow)
         self.refresh = _flag(refresh)
+        self.backfill = _flag(backfill)  # walk every listing page, not only the new ones
+        self.listings_stopped: dict[str, dict[str, Any]] = {}  # listing -> where, why
         given = [u.strip() for u in (start_urls or "").split(",") if u.strip()]
         self.start_pages = self._canonical_starts(given) if given else [HOME]
         self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -69,23 +72,40 @@ class LnvSpider(scrapy.Spider):
             return  # a shared crawl another worker has seeded
         for url in self.start_pages:
             yield self._request(url)
+        if self.follow and not self.refresh:  # refresh fetches them all anyway
+            recent = incremental.of(self.crawler).recent
+            self.crawler.stats.set_value("lnv/recheck/scheduled", len(recent))
+            for url in recent:
+                yield self._request(url, recheck=True)
 
     # -- requests --------------------------------------------------------
 
-    def _request(self, canonical: str) -> scrapy.Request:
+    def _request(self, canonical: str, recheck: bool = False,
+                 meta: dict[str, Any] | None = None) -> scrapy.Request:
         is_article = urls.is_article_url(canonical)
         return scrapy.Request(
             urls.to_fetch_url(canonical, self.base_url),
             callback=self.parse,
             errback=self.on_error,
             priority=ARTICLE_PRIORITY if is_article else 0,
-            meta={"lnv_canonical": canonical},
+            # A re-check is let through the duplicate filter: a listing may have linked
+            # the article first, a request the state middleware refused as seen.
+            dont_filter=recheck,
+            meta={"lnv_canonical": canonical, "lnv_recheck": recheck, **(meta or {})},
         )
 
     def _follow(self, canonicals: Iterable[str]) -> Iterator[scrapy.Request]:
-        if self.follow:
-            for url in canonicals:
-                yield self._request(url)
+        """Requests for one page's links: at most LNV_MAX_LINKS_PER_PAGE (0: no limit),
+        the rest counted, so that no page can hold a run."""
+        if not self.follow:
+            return
+        unique = list(dict.fromkeys(canonicals))
+        limit = self.settings.getint("LNV_MAX_LINKS_PER_PAGE")
+        if limit and len(unique) > limit:
+            self.crawler.stats.inc_value("lnv/links_capped", len(unique) - limit)
+            del unique[limit:]
+        for url in unique:
+            yield self._request(url)
 
     def canonical_url(self, response: Response) -> str:
         """The site URL a response stands for (after redirects and mirror mapping)."""
@@ -117,25 +137,52 @@ class LnvSpider(scrapy.Spider):
             log("article-shaped page gave no record (%s): %s", rejection, url)
             if page.root is None:
                 return
-        yield from self._follow(link["url"] for link in page.links())
-        yield from self._follow(ListingPage(page.root, url).category_urls())
         more = page.more_url()
-        if more:
-            yield from self._follow([more])
+        yield from self._follow([*(link["url"] for link in page.links()),
+                                 *ListingPage(page.root, url).category_urls(),
+                                 *([more] if more else [])])
 
     def parse_listing(self, response: TextResponse, url: str) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("lnv/responses/listing")
         page = ListingPage(response.text, url)
         is_home = urls.canonicalize(url) == HOME
-        yield from self._follow(page.category_urls(everywhere=is_home))
-        if not is_home:
-            yield from self._follow(page.article_urls())
+        articles = [] if is_home else page.article_urls()
+        yield from self._follow([*page.category_urls(everywhere=is_home), *articles])
+        if is_home:
+            return
+        self.crawler.stats.inc_value("lnv/listing_pages")
+        if not self.follow:
+            return
+        following = self._next_listing_page(response, url, page, articles)
+        if following:
+            yield following
+
+    def _next_listing_page(self, response: TextResponse, url: str, page: ListingPage,
+                           articles: list[str]) -> scrapy.Request | None:
+        """The next page of a listing, or None where the walk stops: the last page,
+        LNV_MAX_LISTING_PAGES, or (incremental runs) LNV_LISTING_STOP_AFTER pages in a
+        row that showed no article the state did not know before this run."""
         following = page.next_page_url()
         limit = self.settings.getint("LNV_MAX_LISTING_PAGES")
-        if following and (not limit or page_number(following) <= limit):
-            yield from self._follow([following])
-        elif following:
+        run = incremental.of(self.crawler)
+        new = any(not run.known(article) for article in articles)
+        quiet = 0 if new else response.meta.get("lnv_quiet_pages", 0) + 1
+        if following is None:
+            return self._listing_stopped(url, "last page")
+        if limit and page_number(following) > limit:
             self.crawler.stats.inc_value("lnv/skipped/listing_page_limit")
+            return self._listing_stopped(url, "LNV_MAX_LISTING_PAGES")
+        stop_after = self.settings.getint("LNV_LISTING_STOP_AFTER")
+        walk_all = self.backfill or self.refresh or run.walk_listings_in_full
+        self.crawler.stats.set_value("lnv/listings_walked_in_full", walk_all)
+        if stop_after and not walk_all and quiet >= stop_after:
+            return self._listing_stopped(url, "nothing new")
+        return self._request(following, meta={"lnv_quiet_pages": quiet})
+
+    def _listing_stopped(self, url: str, reason: str) -> None:
+        listing = urls.SITE_ORIGIN + listing_root(url)
+        self.listings_stopped[listing] = {"page": page_number(url), "reason": reason}
+        self.crawler.stats.set_value("lnv/listings_stopped", self.listings_stopped)
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a failed request by kind; the run goes on."""
