@@ -13,7 +13,7 @@ from itemadapter import ItemAdapter
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from . import urls
@@ -35,6 +35,9 @@ class SiteOnlyMiddleware:
     """
 
     def __init__(self, crawler):
+        if crawler.settings.getbool("LNV_TOOL"):
+            # `scrapy shell`/`fetch`/`parse` fetch exactly the URL the user typed.
+            raise NotConfigured
         self.crawler = crawler
 
     @classmethod
@@ -65,6 +68,8 @@ class IncrementalStateMiddleware:
     the output file holding them is complete (contract: one write per article)."""
 
     def __init__(self, crawler):
+        if not crawler.settings.get("LNV_STATE_DIR"):
+            raise NotConfigured  # a run without state (runs.py): nothing skipped or recorded
         self.crawler = crawler
         self.store = SeenArticles(Path(crawler.settings.get("LNV_STATE_DIR")))
         self.pending: dict[str, str] = {}  # url -> article_id, scraped but not yet recorded
@@ -79,7 +84,8 @@ class IncrementalStateMiddleware:
     def process_request(self, request: Request) -> None:
         url = request.meta.get("lnv_canonical")
         refresh = getattr(self.crawler.spider, "refresh", False)
-        if url and not refresh and url in self.store:
+        explicit = request.meta.get("lnv_explicit", False)  # a start URL given by name
+        if url and not refresh and not explicit and url in self.store:
             self.crawler.stats.inc_value("lnv/skipped/seen_before")
             raise RefusedRequest(f"written by an earlier run: {url}")
 
