@@ -23,8 +23,11 @@ class InvalidArgument(ValueError):
 
 
 def flag(value: Any) -> bool:
-    """The value of a boolean argument (checked by check_spider_arguments)."""
-    return FLAG_VALUES[str(value).strip().lower()]
+    """The value of a boolean argument."""
+    try:
+        return FLAG_VALUES[str(value).strip().lower()]
+    except KeyError:
+        raise InvalidArgument(f"{value!r} is not a boolean (use 1 or 0)") from None
 
 
 def spider_parameters(spidercls: type) -> dict[str, inspect.Parameter]:
