@@ -42,8 +42,12 @@ def default_feed(settings: BaseSettings, mirror: bool) -> str:
 
 
 def local_path(uri: str) -> Path | None:
-    """The file a feed URI names, placeholders filled in roughly (only its folder
-    matters before the run); None for feeds that are not local files."""
+    """The file a feed URI names, placeholders of its file name filled in roughly (only
+    its folder matters before the run); None for feeds that are not local files, or
+    whose folder is only known once the run has started."""
+    folder, _, _ = uri.rpartition("/")
+    if "%(" in folder:
+        return None
     filled = uri % defaultdict(lambda: "x")
     scheme = urlsplit(filled).scheme
     if scheme == "file":

@@ -30,7 +30,8 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def drop_queued_requests(crawler: Crawler) -> int:
-    """Fail the requests waiting in the downloader's slots (not yet sent)."""
+    """Take back the requests waiting in the downloader's slots (not yet sent): they go
+    back to the scheduler, which keeps them for a resumed run when JOBDIR is set."""
     engine = crawler.engine
     dropped = 0
     if engine is None:
@@ -38,6 +39,7 @@ def drop_queued_requests(crawler: Crawler) -> int:
     for slot in list(engine.downloader.slots.values()):
         while slot.queue:
             request, deferred = slot.queue.popleft()
+            engine.crawl(request.replace(dont_filter=True))  # past the duplicate filter
             deferred.errback(Failure(RefusedRequest(f"run stopped: {request.url}")))
             dropped += 1
     return dropped
