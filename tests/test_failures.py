@@ -126,6 +126,23 @@ def test_an_unwritable_output_is_refused_before_the_crawl(tmp_path, sample_site,
     assert files_under(tmp_path) == []
 
 
+def test_a_read_only_folder_is_refused_before_the_crawl(tmp_path, sample_site):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a read-only tmpfs here (not root); /proc stands in above")
+    try:
+        proc = scrapy_in(tmp_path, "crawl", "lnv", "-a", f"base_url={sample_site.base_url}",
+                         "-O", str(folder / "out.jsonl"), *FAST)
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+    assert proc.returncode == 2
+    assert the_one_line(proc.stderr) == (
+        f"lnv: cannot write {folder / 'out.jsonl'}: Read-only file system; nothing was done")
+    assert sample_site.requested_paths == []
+
+
 # -- 2. runs kept apart, 3. explicit start URLs ---------------------------------------
 
 

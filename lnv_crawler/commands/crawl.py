@@ -16,7 +16,7 @@ from scrapy.settings import BaseSettings
 from .. import arguments, runs
 from ..feeds import describe, prepare_folder
 from ..state import RunLock, StateLocked
-from ..stopping import Stopper
+from ..stopping import EXIT_ABANDONED, Stopper
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2  # nothing was done: fix the command line, settings or folders
@@ -44,6 +44,10 @@ class Command(ScrapyCrawl):
         except CannotRun as problem:
             print(f"lnv: {problem}; nothing was done", file=sys.stderr)
             self.exitcode = problem.status
+            return
+        except KeyboardInterrupt:  # Ctrl-C during the checks (Redis may take seconds)
+            print("lnv: interrupted before the crawl; nothing was done", file=sys.stderr)
+            self.exitcode = EXIT_ABANDONED
             return
         try:
             self.exitcode = self._crawl(args[0], opts)
