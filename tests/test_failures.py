@@ -313,7 +313,12 @@ def test_demo_stops_quietly_on_ctrl_c(tmp_path):
                              "-s", "DOWNLOAD_DELAY=0.5"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    time.sleep(8)  # the sample site is up and the crawl under way
+    lock = tmp_path / "output" / "demo" / ".state" / "lock"  # taken once the crawl starts
+    deadline = time.monotonic() + 120
+    while not lock.exists():
+        assert time.monotonic() < deadline and demo.poll() is None, "the demo did not start"
+        time.sleep(0.1)
+    time.sleep(5)  # a few articles fetched (one request every 0.5 s)
     os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C on a terminal does: the whole group
     out, err = demo.communicate(timeout=120)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
