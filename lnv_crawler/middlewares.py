@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from . import urls
+from .feeds import WRITE_ERROR_STAT
 from .state import SeenArticles
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,8 @@ class IncrementalStateMiddleware:
         if not crawler.settings.get("LNV_STATE_DIR"):
             raise NotConfigured  # a run without state (runs.py): nothing skipped or recorded
         self.crawler = crawler
-        self.store = SeenArticles(Path(crawler.settings.get("LNV_STATE_DIR")))
+        self.store_dir = Path(crawler.settings.get("LNV_STATE_DIR"))
+        self.store = SeenArticles(self.store_dir)
         self.pending: dict[str, str] = {}  # url -> article_id, scraped but not yet recorded
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.feed_slot_closed, signal=signals.feed_slot_closed)
@@ -95,7 +98,14 @@ class IncrementalStateMiddleware:
 
     def feed_slot_closed(self, slot) -> None:
         if getattr(slot.storage, "completed", False) and self.pending:
-            count = self.store.record(self.pending.items(), str(slot.storage.final))
+            try:
+                count = self.store.record(self.pending.items(), str(slot.storage.final))
+            except (sqlite3.Error, OSError) as error:  # e.g. the disk is full
+                # The file is out, but the next run will write these articles again.
+                message = f"cannot record the state in {self.store_dir}: {error}"
+                logger.error(message)
+                self.crawler.stats.set_value(WRITE_ERROR_STAT, message)
+                return
             self.crawler.stats.set_value("lnv/state/recorded", count)
 
     def engine_stopped(self) -> None:

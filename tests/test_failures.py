@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,24 @@ def test_a_read_only_folder_is_refused_before_the_crawl(tmp_path, sample_site):
     assert the_one_line(proc.stderr) == (
         f"lnv: cannot write {folder / 'out.jsonl'}: Read-only file system; nothing was done")
     assert sample_site.requested_paths == []
+
+
+def test_a_state_folder_on_a_full_filesystem_is_refused_before_the_crawl(
+        tmp_path, sample_site, full_folder):
+    folder, limit = full_folder
+    if limit is not None:
+        pytest.skip("cannot mount a tmpfs here (not root)")
+    with (folder / "filler").open("wb") as filler, suppress(OSError):
+        filler.write(b"x" * FULL_SIZE)  # until the filesystem is full
+    proc = scrapy_in(tmp_path, "crawl", "lnv", "-a", f"base_url={sample_site.base_url}",
+                     "-O", str(tmp_path / "out.jsonl"), "-s", f"LNV_STATE_DIR={folder / 's'}",
+                     *FAST)
+    assert proc.returncode == 2
+    line = the_one_line(proc.stderr)  # the lock or the database: whichever fails first
+    assert line.startswith((f"lnv: cannot write the state folder {folder / 's'}:",
+                            f"lnv: cannot open the state in {folder / 's'}:"))
+    assert sample_site.requested_paths == []
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 # -- 2. runs kept apart, 3. explicit start URLs ---------------------------------------

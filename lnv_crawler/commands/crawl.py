@@ -6,6 +6,7 @@ run's outcome, as decided by the RunOutcome extension, as the process's exit cod
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from scrapy.settings import BaseSettings
 
 from .. import arguments, runs
 from ..feeds import describe, prepare_folder
-from ..state import RunLock, StateLocked
+from ..state import RunLock, SeenArticles, StateLocked
 from ..stopping import EXIT_ABANDONED, Stopper
 
 EXIT_FAILED = 1
@@ -96,7 +97,8 @@ def check_redis(url: str) -> None:
 
 
 def open_state(folder: str) -> RunLock | None:
-    """The run lock of the state folder; None for a run without state."""
+    """The run lock of the state folder, the state proven usable; None for a run
+    without state."""
     if not folder:
         return None
     lock = RunLock(Path(folder))
@@ -106,4 +108,9 @@ def open_state(folder: str) -> RunLock | None:
         raise CannotRun(str(held), EXIT_LOCKED) from None
     except OSError as error:
         raise CannotRun(f"cannot write the state folder {folder}: {describe(error)}") from None
+    try:
+        SeenArticles(Path(folder)).close()
+    except (sqlite3.Error, OSError) as error:
+        lock.release()
+        raise CannotRun(f"cannot open the state in {folder}: {error}") from None
     return lock
