@@ -2,7 +2,9 @@
 
 It runs from the project folder (where scrapy.cfg is, whatever cron's working
 directory), writes the crawl's log to a rotating file, forwards SIGTERM/SIGINT
-to the crawl so Scrapy stops gracefully, and exits with the crawl's status.
+to the crawl so Scrapy stops gracefully, and exits with the crawl's status. The
+crawl's final `lnv: ...` line (why it failed) is repeated on stderr, so that cron's
+mail says why, not only the status.
 """
 
 from __future__ import annotations
@@ -51,15 +53,26 @@ def main(argv: list[str] | None = None) -> int:
     log = rotating_logger(folder / args.log, args.log_max_bytes, args.log_backups)
     command = [sys.executable, "-m", "scrapy", "crawl", "lnv", *crawl_args]
     log.info("lnv-cron: starting %s in %s", " ".join(command), folder)
+    # Its own session: a Ctrl-C on a terminal reaches the crawl once, forwarded from
+    # here, not twice (twice abandons the run).
     child = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, errors="replace")
+                             stderr=subprocess.STDOUT, text=True, errors="replace",
+                             start_new_session=True)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, _frame: child.send_signal(signum))
     assert child.stdout is not None
+    reason = None
     for line in child.stdout:
         log.info(line.rstrip("\n"))
+        if line.startswith("lnv: "):
+            reason = line.rstrip("\n")
     status = child.wait()
     log.info("lnv-cron: crawl exited with status %d", status)
+    if reason:
+        print(reason, file=sys.stderr)
+    elif status:
+        print(f"lnv-cron: the crawl exited with status {status}; see {folder / args.log}",
+              file=sys.stderr)
     return status
 
 

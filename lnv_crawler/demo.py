@@ -1,5 +1,9 @@
 """`make demo` / `lnv-crawler demo`: serve the sample site on 127.0.0.1, crawl it
-with `scrapy crawl lnv` in mirror mode, print where the output went and a summary."""
+with `scrapy crawl lnv` in mirror mode, print where the output went and a summary.
+
+The demo writes under output/demo/ with a state of its own: the sample pages carry
+real article URLs, and must never be mixed with a live crawl's output or state.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import sys
 from pathlib import Path
 
 from .samplesite.server import serving
+
+DEMO_DIR = Path("output/demo")
 
 
 def newest_output(folder: Path, before: set[Path]) -> Path | None:
@@ -24,21 +30,36 @@ def summarize(path: Path) -> str:
             f"{links} list links, {len({r['category'] for r in records})} categories")
 
 
+def wait(child: subprocess.Popen) -> int:
+    """The crawl's status. A Ctrl-C reaches the crawl too (same terminal), which stops
+    by itself (a second one abandons it): here it only must not end in a traceback."""
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            continue
+
+
 def main(argv: list[str] | None = None) -> int:
-    output = Path("output")
-    output.mkdir(exist_ok=True)
-    before = set(output.glob("lnv-*.jsonl"))
-    with serving() as server:
-        print(f"sample site served at {server.base_url}", flush=True)
-        status = subprocess.call([sys.executable, "-m", "scrapy", "crawl", "lnv",
-                                  "-a", f"base_url={server.base_url}", "-a", "refresh=1",
-                                  # The sample site's articles stay out of a live crawl's state.
-                                  "-s", "LNV_STATE_DIR=output/.state-demo",
-                                  # Loopback: no need to be gentle.
-                                  "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-                                  "-s", "LOG_LEVEL=WARNING",
-                                  *(argv or [])])
-    written = newest_output(output, before)
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    before = set(DEMO_DIR.glob("lnv-*.jsonl"))
+    try:
+        with serving() as server:
+            print(f"sample site served at {server.base_url}", flush=True)
+            child = subprocess.Popen([
+                sys.executable, "-m", "scrapy", "crawl", "lnv",
+                "-a", f"base_url={server.base_url}", "-a", "refresh=1",
+                "-s", f"LNV_DEFAULT_FEED={DEMO_DIR}/lnv-%(run_id)s.jsonl",
+                "-s", f"LNV_STATE_DIR={DEMO_DIR}/.state",
+                # Loopback: no need to be gentle.
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+                "-s", "LOG_LEVEL=WARNING",
+                *(argv or [])])
+            status = wait(child)
+    except KeyboardInterrupt:  # before the crawl started, or while the server shuts down
+        print("demo stopped", file=sys.stderr)
+        return 130
+    written = newest_output(DEMO_DIR, before)
     if written is None:
         print(f"demo crawl wrote no output (exit status {status})", file=sys.stderr)
         return status or 1

@@ -1,8 +1,10 @@
 """RunOutcome: a run's exit status (contract §4) and its summary file.
 
-Beside each output file `lnv-X.jsonl` it writes `lnv-X.summary.json`: times,
-finish reason, pages, articles written and skipped, drops, HTTP and download
-errors, retries and the exit status, for cron operators and monitoring.
+Beside each output file `lnv-X.jsonl` it writes `lnv-X.summary.json`: the run's
+arguments, mode and crawler version, times, finish reason, pages, articles written
+and skipped, drops, HTTP and download errors, retries and the exit status, for cron
+operators and monitoring. The summary is written even when no file was published
+(nothing new, or a failed run).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 
-from .feeds import atomic_write_text
+from .feeds import TARGETS_STAT, WRITE_ERROR_STAT, atomic_write_text, describe
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,8 @@ def _iso(value: Any) -> str | None:
 
 def failure_reason(stats: dict[str, Any]) -> str | None:
     """Why the run failed, or None when it completed (an empty incremental run did)."""
+    if stats.get(WRITE_ERROR_STAT):
+        return stats[WRITE_ERROR_STAT]
     requests = stats.get("downloader/request_count", 0)
     if requests and not stats.get("downloader/response_count", 0):
         errors = download_errors_by_kind(stats)
@@ -58,16 +63,19 @@ def failure_reason(stats: dict[str, Any]) -> str | None:
     return None
 
 
-def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
+def summary(stats: dict[str, Any], outputs: list[str], run: dict[str, Any]) -> dict[str, Any]:
     statuses = _grouped(stats, "downloader/response_status_count/")
     return {
+        **run,  # arguments, mode (live or mirror), crawler_version, state_dir
         "started_at": _iso(stats.get("start_time")),
         "finished_at": _iso(stats.get("finish_time")),
         "finish_reason": stats.get("finish_reason"),
         "stopped": stats.get("finish_reason") in STOPPED_REASONS,
         "stopped_reason": (stats.get("finish_reason")
                            if stats.get("finish_reason") in STOPPED_REASONS else None),
-        "output_files": outputs,
+        "stopped_by": stats.get("lnv/stopped_by"),  # SIGINT, SIGTERM
+        "output_files": outputs,  # published; none when nothing was written or it failed
+        "write_error": stats.get(WRITE_ERROR_STAT),
         "pages_fetched": stats.get("response_received_count", 0),
         "articles_written": stats.get("item_scraped_count", 0),
         "articles_skipped_seen_before": stats.get("lnv/skipped/seen_before", 0),
@@ -102,6 +110,8 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
 
 class RunOutcome:
     def __init__(self, crawler):
+        if crawler.settings.getbool("LNV_TOOL"):
+            raise NotConfigured("debugging tools write no summary")
         self.crawler = crawler
         self.outputs: list[Path] = []
         crawler.signals.connect(self.feed_slot_closed, signal=signals.feed_slot_closed)
@@ -118,22 +128,30 @@ class RunOutcome:
     def engine_stopped(self) -> None:
         stats = self.crawler.stats
         failure = failure_reason(stats.get_stats())
+        self.conclude(failure)
+        run = {**self.crawler.settings.getdict("LNV_RUN"),
+               "state_dir": self.crawler.settings.get("LNV_STATE_DIR") or None}
+        record = summary(stats.get_stats(), [str(p) for p in self.outputs], run)
+        text = json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
+        for path in self.summary_paths():
+            try:
+                atomic_write_text(path, text)
+            except OSError as error:
+                if not failure:
+                    self.conclude(f"cannot write {path}: {describe(error)}")
+                logger.error("cannot write the run summary %s: %s", path, describe(error))
+            else:
+                logger.info("run summary: %s", path)
+
+    def conclude(self, failure: str | None) -> None:
+        stats = self.crawler.stats
         stats.set_value("lnv/exit_status", EXIT_FAILED if failure else 0)
         if failure:
             stats.set_value("lnv/exit_reason", failure)
             logger.error("run failed: %s", failure)
-        record = summary(stats.get_stats(), [str(p) for p in self.outputs])
-        text = json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
-        for path in self.summary_paths():
-            atomic_write_text(path, text)
-            logger.info("run summary: %s", path)
 
     def summary_paths(self) -> list[Path]:
-        """Beside each output file; beside the default one when no file was written."""
-        if self.outputs:
-            return [p.with_name(p.name.removesuffix(".jsonl") + ".summary.json")
-                    for p in self.outputs]
-        spider = self.crawler.spider
-        default = self.crawler.settings.get("LNV_DEFAULT_FEED") % {
-            "run_id": getattr(spider, "run_id", "unknown")}
-        return [Path(default).with_name(Path(default).stem + ".summary.json")]
+        """Beside each output file of the run, whether it was published or not."""
+        targets = self.crawler.stats.get_value(TARGETS_STAT) or []
+        return [Path(p).with_name(Path(p).name.removesuffix(".jsonl") + ".summary.json")
+                for p in targets]

@@ -39,7 +39,8 @@ def content_hash(title: str | None, sapo: str | None, body: list[str] | None) ->
 class IncrementalRun:
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
-        self.store = SeenArticles(Path(settings.get("LNV_STATE_DIR")))
+        state_dir = settings.get("LNV_STATE_DIR")  # empty: a one-off run (runs.py)
+        self.store = SeenArticles(Path(state_dir) if state_dir else None)
         self.dead_link_days = settings.getfloat("LNV_DEAD_LINK_DAYS")
         # Recheck data of the recent articles, as the state held it before this run.
         self.recent: dict[str, ArticleCheck] = self.store.recent(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -12,10 +13,11 @@ from itemadapter import ItemAdapter
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from . import incremental, urls
+from .feeds import WRITE_ERROR_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,9 @@ class SiteOnlyMiddleware:
     """
 
     def __init__(self, crawler):
+        if crawler.settings.getbool("LNV_TOOL"):
+            # `scrapy shell`/`fetch`/`parse` fetch exactly the URL the user typed.
+            raise NotConfigured
         self.crawler = crawler
 
     @classmethod
@@ -66,6 +71,8 @@ class IncrementalStateMiddleware:
     (contract: one write per article)."""
 
     def __init__(self, crawler):
+        if not crawler.settings.get("LNV_STATE_DIR"):
+            raise NotConfigured  # a run without state (runs.py): nothing skipped or recorded
         self.crawler = crawler
         self.run = incremental.of(crawler)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -92,7 +99,8 @@ class IncrementalStateMiddleware:
                 request.headers.setdefault("If-Modified-Since", check.last_modified)
             return
         refresh = getattr(self.crawler.spider, "refresh", False)
-        if not refresh and url in self.run.store:
+        explicit = request.meta.get("lnv_explicit", False)  # a start URL given by name
+        if not refresh and not explicit and url in self.run.store:
             self.crawler.stats.inc_value("lnv/skipped/seen_before")
             raise RefusedRequest(f"written by an earlier run: {url}")
 
@@ -121,7 +129,15 @@ class IncrementalStateMiddleware:
 
     def feed_slot_closed(self, slot) -> None:
         if getattr(slot.storage, "completed", False):
-            count = self.run.record(str(slot.storage.final))
+            try:
+                count = self.run.record(str(slot.storage.final))
+            except (sqlite3.Error, OSError) as error:  # e.g. the disk is full
+                # The file is out, but the next run will write these articles again.
+                state_dir = self.crawler.settings.get("LNV_STATE_DIR")
+                message = f"cannot record the state in {state_dir}: {error}"
+                logger.error(message)
+                self.crawler.stats.set_value(WRITE_ERROR_STAT, message)
+                return
             self.crawler.stats.set_value("lnv/state/recorded", count)
             self.recorded = True
 

@@ -14,7 +14,9 @@ COMMANDS_MODULE = "lnv_crawler.commands"
 
 # Politeness: identify ourselves, obey robots.txt, stay gentle on one host.
 LNV_CONTACT = "https://github.com/lnv-crawler/lnv_crawler"
-USER_AGENT = f"lnv_crawler/0.1 (+{LNV_CONTACT}; research crawler of langngheviet.com.vn)"
+# USER_AGENT is made from this for every run (runs.py), so that -s LNV_CONTACT=... counts.
+LNV_USER_AGENT = "lnv_crawler/{version} (+{contact}; research crawler of langngheviet.com.vn)"
+USER_AGENT = LNV_USER_AGENT.format(version="0.1", contact=LNV_CONTACT)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
@@ -62,6 +64,9 @@ LNV_MAX_RUN_MINUTES = 0
 # Retries before new links: Scrapy lowers a retry's priority by 1 by default, so a
 # flood of new links could starve it; raised above every priority the spider gives.
 RETRY_PRIORITY_ADJUST = 100
+# Mirror mode (-a base_url=...) keeps its output and state apart from the live ones.
+LNV_MIRROR_FEED = "output/mirror/lnv-%(run_id)s.jsonl"
+LNV_MIRROR_STATE_DIR = "output/mirror/.state"
 
 DOWNLOADER_MIDDLEWARES = {
     "lnv_crawler.middlewares.IncrementalStateMiddleware": 40,
@@ -90,8 +95,9 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["lnv_crawler.monitors.CloseSuite"]
 SPIDERMON_ADD_FIELD_COVERAGE = True
 SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # top-level fields only: cheap per item
 SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # null is not coverage
-# A graceful stop (SIGTERM, LNV_MAX_RUN_MINUTES) is fine.
-SPIDERMON_EXPECTED_FINISH_REASONS = ["finished", "shutdown", "closespider_timeout"]
+SPIDERMON_EXPECTED_FINISH_REASONS = [  # a graceful stop and the CLOSESPIDER_* limits are fine
+    "finished", "shutdown", "closespider_timeout", "closespider_itemcount",
+    "closespider_pagecount", "closespider_timeout_no_item", "closespider_pagecount_no_item"]
 SPIDERMON_MAX_ERRORS = 100  # ERROR log lines
 LNV_MONITOR_MIN_ITEMS = 0  # an incremental run over an unchanged site writes nothing
 LNV_MONITOR_MAX_FAILED_SHARE = 0.20  # 5xx, timeouts, connection errors / requests
@@ -109,15 +115,15 @@ LNV_HISTORY_RUNS = 10  # the baseline: median of the last this many healthy runs
 LNV_MONITOR_COVERAGE_CHANCE = 0.005  # a fall that chance gives more often is no alarm
 LNV_ACCEPT_BASELINE = False  # 1: this run is the new baseline (the site really changed)
 
-# Output: output/lnv-<UTC timestamp>.jsonl, written aside and renamed when complete.
-# The spider adds it to FEEDS only when the command line (-o/-O) gave no feed.
+# Output: output/lnv-<run id>.jsonl, written aside and renamed when complete.
+# The crawl command adds it to FEEDS only when the command line (-o/-O) gave no feed.
 LNV_DEFAULT_FEED = "output/lnv-%(run_id)s.jsonl"
 FEED_STORAGES = {
     "": "lnv_crawler.feeds.AtomicFileFeedStorage",
     "file": "lnv_crawler.feeds.AtomicFileFeedStorage",
 }
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_STORE_EMPTY = True
+FEED_STORE_EMPTY = False  # a run that wrote nothing publishes no file (its summary says so)
 
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

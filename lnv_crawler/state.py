@@ -84,10 +84,13 @@ class SeenArticles:
     complete, so what a run judges "new" is what the state held before it started.
     """
 
-    def __init__(self, state_dir: Path):
-        state_dir.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(state_dir / "articles.sqlite")
-        self.db.execute("PRAGMA journal_mode=WAL")
+    def __init__(self, state_dir: Path | None):
+        if state_dir is None:  # a run without state: starts empty, keeps nothing
+            self.db = sqlite3.connect(":memory:")
+        else:
+            state_dir.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(state_dir / "articles.sqlite")
+            self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS articles ("
             " url TEXT PRIMARY KEY, article_id TEXT, output_file TEXT, recorded_at TEXT)")

@@ -31,3 +31,5 @@ def test_cron_wrapper_passes_a_failure_on(tmp_path):
     failed = run_cron(tmp_path, "-a", "base_url=http://127.0.0.1:9", "-s", "RETRY_TIMES=0")
     assert failed.returncode == 1
     assert "site could not be reached" in (tmp_path / "logs" / "cron.log").read_text()
+    # Repeated on stderr, for cron's mail (issue 10, finding 8).
+    assert failed.stderr.strip().splitlines()[-1].startswith("lnv: the site could not be reached")

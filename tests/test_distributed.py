@@ -77,6 +77,8 @@ def test_a_killed_worker_leaves_the_queue_to_the_other(tmp_path, redis_url):
         assert b.returncode == 0, err[-2000:]
         assert "last worker out" in err, "the survivor emptied the shared queue"
         survivor = read_urls(tmp_path / "b.jsonl")
+        # Out of the way: a rerun with nothing new publishes no file, it would not replace it.
+        (tmp_path / "b.jsonl").rename(tmp_path / "b-first.jsonl")
         assert not (tmp_path / "a.jsonl").exists(), "a killed worker publishes nothing"
         # What the killed worker held (fetched, or found and not yet queued) comes back
         # in the next run: the survivor's state knows what it wrote.

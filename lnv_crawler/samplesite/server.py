@@ -8,6 +8,7 @@ Run: python -m lnv_crawler.samplesite.server [--port N] (0 picks a free port).
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -77,15 +78,21 @@ def serving(port: int = 0, root: Path = SITE_DIR,
         server.server_close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
-    args = parser.parse_args()
-    server = SampleSiteServer(args.port)
+    args = parser.parse_args(argv)
+    try:
+        server = SampleSiteServer(args.port)
+    except OSError as error:  # most often: the port is taken
+        print(f"lnv: cannot serve on 127.0.0.1:{args.port}: {error.strerror or error}",
+              file=sys.stderr)
+        return 2
     print(f"serving the sample site at {server.base_url}", flush=True)
     with suppress(KeyboardInterrupt):
         server.serve_forever()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -9,6 +9,7 @@ variant leads to it, and nothing off the site is ever requested.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -20,6 +21,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from .. import distributed, incremental, urls
+from ..arguments import flag
 from ..middlewares import RefusedRequest
 from ..pages.article import ArticlePage
 from ..pages.listing import ListingPage, listing_root, page_number
@@ -27,10 +29,6 @@ from ..pages.listing import ListingPage, listing_root, page_number
 HOME = urls.SITE_ORIGIN + "/"
 DEAD_LINK_KINDS = frozenset({"http_404", "http_410"})
 ARTICLE_PRIORITY = 10  # articles before more listing pages: keeps the queue short
-
-
-def _flag(value: Any) -> bool:
-    return str(value).strip().lower() not in ("0", "false", "no", "off", "")
 
 
 class LnvSpider(scrapy.Spider):
@@ -41,21 +39,20 @@ class LnvSpider(scrapy.Spider):
         super().update_settings(settings)
         distributed.enable(settings)
         incremental.apply_run_budget(settings)
-        if not settings.getdict("FEEDS"):
-            settings.set("FEEDS", {settings.get("LNV_DEFAULT_FEED"): {
-                "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
 
     def __init__(self, start_urls: str | None = None, base_url: str | None = None,
                  follow: str = "1", refresh: str = "0", backfill: str = "0", **kwargs: Any):
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/") if base_url else None
-        self.follow = _flag(follow)
-        self.refresh = _flag(refresh)
-        self.backfill = _flag(backfill)  # walk every listing page, not only the new ones
+        self.follow = flag(follow)
+        self.refresh = flag(refresh)
+        self.backfill = flag(backfill)  # walk every listing page, not only the new ones
         self.listings_stopped: dict[str, dict[str, Any]] = {}  # listing -> where, why
         given = [u.strip() for u in (start_urls or "").split(",") if u.strip()]
         self.start_pages = self._canonical_starts(given) if given else [HOME]
-        self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        self.explicit_starts = bool(given)  # asked for by name: fetched whatever the state says
+        # The pid keeps two runs started in the same second apart.
+        self.run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{os.getpid()}"
 
     def _canonical_starts(self, given: list[str]) -> list[str]:
         starts = []
@@ -71,7 +68,7 @@ class LnvSpider(scrapy.Spider):
         if not getattr(self, "seeds_start_urls", True):
             return  # a shared crawl another worker has seeded
         for url in self.start_pages:
-            yield self._request(url)
+            yield self._request(url, meta={"lnv_explicit": self.explicit_starts})
         if self.follow and not self.refresh:  # refresh fetches them all anyway
             recent = incremental.of(self.crawler).recent
             self.crawler.stats.set_value("lnv/recheck/scheduled", len(recent))
