@@ -282,6 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("-o", "--output", type=Path, required=True, help="the merged file")
     corpus.set_defaults(run=lambda args: merge(args.files, args.output))
 
+    # Imported here: both reuse this module's readers and writers.
+    from . import diff, reparse
+    reparse.add_parser(commands)
+    diff.add_parser(commands)
+
     # Its arguments go to `scrapy crawl` untouched, so they are collected as unknown ones.
     commands.add_parser("demo", help="crawl the bundled sample site",
                         usage="lnv-crawler demo [SCRAPY_CRAWL_ARGUMENT ...]")

@@ -56,6 +56,8 @@ DOWNLOADER_MIDDLEWARES = {
     "lnv_crawler.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "lnv_crawler.middlewares.LoopSafeRedirectMiddleware": 600,
+    # Nearest the downloader: sees bodies still compressed, redirects and errors.
+    "lnv_crawler.warc.WarcArchive": 950,
 }
 ITEM_PIPELINES = {
     "lnv_crawler.pipelines.NormalizePipeline": 100,
@@ -89,6 +91,12 @@ LNV_FIELD_COVERAGE = {
     "authors": 0.50,
     "links": 0.90,
 }
+
+# The run's archive (lnv_crawler/warc.py): output/warc/lnv-<run_id>.warc.gz; empty: off.
+# gzip level 3: on the sample pages about half the CPU of level 9 (0.25 vs 0.46 ms a
+# page) for 10 % more disk; level 1 saves little more time and costs 5 % more disk.
+LNV_WARC_DIR = "output/warc"
+LNV_WARC_GZIP_LEVEL = 3
 
 # Output: output/lnv-<UTC timestamp>.jsonl, written aside and renamed when complete.
 # The spider adds it to FEEDS only when the command line (-o/-O) gave no feed.
