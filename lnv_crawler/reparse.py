@@ -14,6 +14,7 @@ records (one capture per canonical URL), which is what DedupPipeline ensures in 
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 import os
@@ -22,10 +23,11 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -42,7 +44,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_datetime
 
 from . import urls
-from .cli import write_lines_atomically
+from .cli import visible, write_lines_atomically
 from .items import ARTICLE_FIELDS
 from .pages.article import ArticlePage
 from .pipelines import NormalizePipeline, ValidatePipeline
@@ -65,7 +67,8 @@ class Capture:
 
 
 class DamagedArchive(Exception):
-    """A WARC file that cannot be read to its end with every digest right."""
+    """A WARC file that cannot be read to its end with every record whole and every
+    digest right."""
 
 
 def canonical_url(fetched: str, base_url: str | None) -> str | None:
@@ -83,20 +86,46 @@ def captures(path: Path) -> list[Capture]:
     """The article captures of one file; DamagedArchive when any record is bad."""
     found = []
     base_url = None  # each warcinfo record sets it for the records after it
-    try:
-        with path.open("rb") as file:
+    offset = None
+    # warcio reports some damage only as warnings on stderr (with pages of bytes): they
+    # are caught here and the first line of them reported.
+    with path.open("rb") as file, redirect_stderr(io.StringIO()) as warnings:
+        try:
             records = ArchiveIterator(file, check_digests="raise")
             for record in records:
                 if record.rec_type == "warcinfo":
                     base_url = warcinfo_fields(record).get(BASE_URL_FIELD) or None
-                    continue
                 capture = _capture(record, path, base_url)
+                offset = records.get_record_offset()  # reads the record to its end
+                if getattr(record.raw_stream, "limit", 0):
+                    raise DamagedArchive(f"the record at offset {offset} is cut short")
                 if capture is not None:
-                    # The offset is known once the record was read to its end (digests).
-                    found.append(replace(capture, offset=records.get_record_offset()))
-    except _DAMAGE as error:
-        raise DamagedArchive(str(error).strip().splitlines()[0] or type(error).__name__) from None
+                    found.append(replace(capture, offset=offset))
+            if records.err_count:
+                raise DamagedArchive(warnings.getvalue().strip().splitlines()[0])
+            if offset is None:
+                raise DamagedArchive("no WARC record in it")
+            if not _last_member_complete(file, offset):
+                raise DamagedArchive("its last gzip member is cut short")
+        except _DAMAGE as error:
+            reason = str(error).strip().splitlines()
+            # The reason may quote the damaged bytes: shown short and visible.
+            raise DamagedArchive(visible(reason[0][:100]) if reason
+                                 else type(error).__name__) from None
     return found
+
+
+def _last_member_complete(file: IO[bytes], offset: int) -> bool:
+    """A cut .warc.gz may still hold whole records but lack its end: the last record's
+    gzip member must end, trailer and all, at the end of the file."""
+    file.seek(0)
+    if file.read(2) != b"\x1f\x8b":
+        return True  # uncompressed WARC: a cut record is caught by its length
+    file.seek(offset)
+    inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+    while not inflater.eof and (chunk := file.read(1 << 16)):
+        inflater.decompress(chunk)
+    return inflater.eof and not inflater.unused_data and not file.read(1)
 
 
 def _capture(record: ArcWarcRecord, path: Path, base_url: str | None) -> Capture | None:
