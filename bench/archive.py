@@ -25,6 +25,8 @@ def _reparse(warc: Path, jobs: int, folder: Path, articles: int, timeout: float)
                                         timeout)
     return {"jobs": jobs, "seconds": round(seconds, 2), "records": _count_lines(output),
             "exit_code": code, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            # Workers included: os.wait4 counts the children the reparse process reaped.
+            "cpu_ms_per_page": round((usage.ru_utime + usage.ru_stime) * 1000 / articles, 2),
             "pages_per_second": round(articles / seconds, 1) if seconds else 0.0}
 
 

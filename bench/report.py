@@ -81,8 +81,9 @@ def _crawl_lines(crawl: dict) -> list[str]:
                      f"peak RSS {summary['peak_rss_mb']:.0f} MB")
     lines.append(f"  lnv/bare: {crawl['ratio_lnv_bare']:.2f}× by pages/s "
                  f"({crawl['cpu_ratio_lnv_bare']:.2f}× by CPU time per page)")
-    lines.append(f"  warc (lnv with the archive on)/lnv: {crawl['ratio_warc_lnv']:.2f}× by pages/s;"
-                 f" archive {crawl['warc']['archive_bytes_per_page'] / 1000:.1f} KB per page")
+    lines.append(f"  warc (lnv with the archive on)/lnv: {crawl['ratio_warc_lnv']:.2f}× by pages/s "
+                 f"({crawl['cpu_ratio_warc_lnv']:.2f}× by CPU time per page); archive "
+                 f"{crawl['warc']['archive_bytes_per_page'] / 1000:.1f} KB per page")
     return lines
 
 
@@ -92,7 +93,8 @@ def _archive_lines(archive: dict | None) -> list[str]:
     lines = [f"Reparse of a crawl's archive ({archive['archive_bytes'] / 1e6:.1f} MB, "
              f"{archive['articles']} articles), `lnv-crawler reparse` from spawn to exit"]
     lines += [f"  {run['jobs']} job{'s' if run['jobs'] > 1 else ' '}: {run['seconds']:.1f} s, "
-              f"{run['pages_per_second']:.1f} pages/s, {run['records']} records, "
+              f"{run['pages_per_second']:.1f} pages/s, {run['cpu_ms_per_page']:.1f} CPU ms/page, "
+              f"{run['records']} records, "
               f"exit {run['exit_code']}" for run in archive["runs"]]
     lines.append(f"  speed-up of {archive['runs'][-1]['jobs']} jobs over 1: "
                  f"{archive['speedup']:.2f}×")
@@ -201,7 +203,8 @@ def markdown(results: dict, found: list[Target]) -> str:
         rows.append(("WARC archive on disk", f"{crawl['warc']['archive_bytes_per_page'] / 1000:.1f}"
                                              " KB per page fetched"))
         rows.append(("`lnv-crawler reparse`, 1 job / 2 jobs", " / ".join(
-            f"{run['pages_per_second']:.0f} pages/s" for run in archive["runs"])))
+            f"{run['pages_per_second']:.0f} pages/s ({run['cpu_ms_per_page']:.0f} CPU ms/page)"
+            for run in archive["runs"])))
     table = ["| measurement | result |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in rows)]
     table += ["", "| target | measured | goal | status |", "| --- | --- | --- | --- |"]
     for t in found:

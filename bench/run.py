@@ -114,7 +114,10 @@ def crawl_rounds(server: StaticServer, starts: list[str], args: argparse.Namespa
                   if lnv["pages_per_second"] else 0)
     return {"runs": [r.as_dict() for r in runs], "lnv": lnv, "bare": bare, "warc": warc,
             "ratio_lnv_bare": round(ratio, 3), "cpu_ratio_lnv_bare": round(cpu_ratio, 3),
-            "ratio_warc_lnv": round(warc_ratio, 3)}
+            "ratio_warc_lnv": round(warc_ratio, 3),
+            # CPU per page varies less than pages/s on a shared machine.
+            "cpu_ratio_warc_lnv": round(lnv["cpu_ms_per_page"] / warc["cpu_ms_per_page"], 3)
+            if warc["cpu_ms_per_page"] else 0}
 
 
 def scale_run(server: StaticServer, manifest: dict, baseline_rss: float,

@@ -64,6 +64,7 @@ def summary(stats: dict[str, Any], outputs: list[str]) -> dict[str, Any]:
         "finish_reason": stats.get("finish_reason"),
         "stopped": stats.get("finish_reason") == "shutdown",
         "output_files": outputs,
+        "archive_file": stats.get("lnv/warc/file"),  # the run's WARC (lnv_crawler/warc.py)
         "pages_fetched": stats.get("response_received_count", 0),
         "articles_written": stats.get("item_scraped_count", 0),
         "articles_skipped_seen_before": stats.get("lnv/skipped/seen_before", 0),

@@ -198,7 +198,10 @@ class Reparser:
             return None, "too_large"
         if not isinstance(response, TextResponse):
             return None, "not_html"
-        page = ArticlePage(response.text, capture.url, fetched_at=capture.fetched_at)
+        # Relative and year-less dates ("3 giờ trước", "15/6") are read as on the day of
+        # the fetch, as the crawl read them, not as on the day of the reparse.
+        page = ArticlePage(response.text, capture.url, fetched_at=capture.fetched_at,
+                           now=capture.fetched_at)
         rejection = page.rejection()
         if rejection is not None:
             return None, rejection

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import zlib
+from contextlib import suppress
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from io import BytesIO
@@ -126,26 +127,47 @@ class WarcArchive:
         return cls(crawler, Path(folder), crawler.settings.getint("LNV_WARC_GZIP_LEVEL"))
 
     def spider_opened(self, spider: Spider) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        run_id = getattr(spider, "run_id", "run")
         distributed = bool(self.crawler.settings.get("REDIS_URL"))
-        self.final = self.folder / archive_name(getattr(spider, "run_id", "run"), distributed)
+        self.final = self.folder / archive_name(run_id, distributed)
         self.partial = partial_path(self.final)
-        self.file = self.partial.open("wb")
-        self.writer = WARCWriter(GzipMembers(self.file, self.level), gzip=False,
-                                 warc_version=WARC_VERSION)
-        info = {"software": "lnv_crawler (warcio)", "format": "WARC File Format 1.1",
-                "isPartOf": f"lnv-{getattr(spider, 'run_id', 'run')}",
-                "http-header-user-agent": self.crawler.settings.get("USER_AGENT"),
-                BASE_URL_FIELD: getattr(spider, "base_url", None)}
-        self.writer.write_record(self.writer.create_warcinfo_record(self.final.name, info))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.file = self.partial.open("wb")
+            self.writer = WARCWriter(GzipMembers(self.file, self.level), gzip=False,
+                                     warc_version=WARC_VERSION)
+            info = {"software": "lnv_crawler (warcio)", "format": "WARC File Format 1.1",
+                    "isPartOf": f"lnv-{run_id}",
+                    "http-header-user-agent": self.crawler.settings.get("USER_AGENT"),
+                    BASE_URL_FIELD: getattr(spider, "base_url", None)}
+            self.writer.write_record(self.writer.create_warcinfo_record(self.final.name, info))
+        except OSError as error:
+            self.abandon(error)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if self.writer is not None:
-            self.archive(request, response)
+            try:
+                self.archive(request, response)
+            except OSError as error:  # a full disk loses the archive, never the page
+                self.abandon(error)
         return response
 
+    def abandon(self, error: OSError) -> None:
+        """The crawl goes on without an archive; an ERROR line and the summary say so."""
+        logger.error("archive switched off for this run, %s cannot be written: %s",
+                     self.final, error)
+        self.crawler.stats.set_value("lnv/warc/error", str(error))
+        self.writer = None
+        if self.file is not None:
+            with suppress(OSError):
+                self.file.close()
+            self.file = None
+        if self.partial is not None:
+            with suppress(OSError):
+                self.partial.unlink(missing_ok=True)
+
     def archive(self, request: Request, response: Response) -> None:
-        # Capture began when the download did: now minus Scrapy's download latency.
+        # About when the request went out: now minus Scrapy's download latency.
         started = datetime.now(timezone.utc) - timedelta(
             seconds=request.meta.get("download_latency", 0.0))
         date = datetime_to_iso_date(started.replace(tzinfo=None), use_micros=True)
@@ -168,12 +190,16 @@ class WarcArchive:
     def spider_closed(self, spider: Spider) -> None:
         if self.file is None or self.final is None or self.partial is None:
             return
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self.partial, self.final)
+            fsync_directory(self.folder)
+        except OSError as error:
+            self.abandon(error)
+            return
         self.writer = self.file = None
-        os.replace(self.partial, self.final)
-        fsync_directory(self.folder)
         size = self.final.stat().st_size
         self.crawler.stats.set_value("lnv/warc/file", str(self.final))
         self.crawler.stats.set_value("lnv/warc/bytes", size)

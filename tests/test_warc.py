@@ -92,6 +92,8 @@ def test_a_crawl_archives_every_exchange_in_a_valid_warc(archived):
     assert kinds[0] == "warcinfo"
     assert kinds[1:] == ["response", "request"] * len(served)
     assert len(result.records) == len(EXPECTED)
+    summary = json.loads(result.output.with_name("out.summary.json").read_text("utf-8"))
+    assert summary["archive_file"] == str(warc)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -215,6 +217,21 @@ def test_an_empty_warc_dir_switches_the_archive_off(tmp_path, sample_site):
     assert result.status == 0, result.stderr[-2000:]
     assert len(result.records) == 1
     assert not (tmp_path / "warc").exists()
+
+
+def test_an_archive_that_cannot_be_written_does_not_stop_the_crawl(tmp_path, sample_site):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the archive folder should be")
+    first = sorted(EXPECTED)[0]
+    result = run_crawl(tmp_path, "-a", f"base_url={sample_site.base_url}", "-a", "follow=0",
+                       "-a", f"start_urls={first}", settings={"LNV_WARC_DIR": str(blocker)})
+    assert result.status == 0, result.stderr[-2000:]
+    assert [r["url"] for r in result.records] == [first]
+    assert "archive switched off for this run" in result.stderr
+    summary = json.loads(result.output.with_name("out.summary.json").read_text("utf-8"))
+    assert summary["archive_file"] is None
+    assert blocker.read_text() == "a file where the archive folder should be"
+    assert not list(tmp_path.rglob("*.part"))
 
 
 def test_diff_counts_changed_fields_and_one_sided_articles(archived, tmp_path):
