@@ -153,7 +153,8 @@ class WarcArchive:
         return response
 
     def abandon(self, error: OSError) -> None:
-        """The crawl goes on without an archive; an ERROR line and the summary say so."""
+        """The crawl goes on without an archive: an ERROR line says so, and the run summary
+        has no archive_file."""
         logger.error("archive switched off for this run, %s cannot be written: %s",
                      self.final, error)
         self.crawler.stats.set_value("lnv/warc/error", str(error))
