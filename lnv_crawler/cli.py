@@ -265,7 +265,8 @@ def merge(paths: list[Path], output: Path) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lnv-crawler",
-        description="Check, summarize and merge lnv_crawler JSON Lines output; run the demo.")
+        description="Check, summarize, merge and compare lnv_crawler JSON Lines output; "
+                    "rebuild it from WARC archives; run the demo.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("validate", help="check files against the output contract")
