@@ -260,13 +260,18 @@ def reparse(paths: list[Path], output: Path, jobs: int) -> int:
     todo = newest_captures(paths, lambda text: progress(text, force=True), tally)
     records: list[dict[str, Any]] = []
     skipped: Counter[str] = Counter()
+
+    def status(done: int) -> str:
+        rate = done / max(time.monotonic() - started, 1e-6)
+        return f"{done}/{len(todo)} pages, {len(records)} records, {rate:.0f} pages/s"
+
     for done, (record, reason) in enumerate(parsed(todo, jobs), 1):
         if record is None:
             skipped[reason or "unknown"] += 1
         else:
             records.append(record)
-        rate = done / max(time.monotonic() - started, 1e-6)
-        progress(f"{done}/{len(todo)} pages, {len(records)} records, {rate:.0f} pages/s")
+        progress(status(done))
+    progress(status(len(todo)), force=True)
     progress.done()
     write_lines_atomically(output, (
         json.dumps({name: record[name] for name in ARTICLE_FIELDS}, ensure_ascii=False)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import pty
 import re
+import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +22,7 @@ import pytest
 from conftest import PROJECT, CrawlResult, read_records, run_crawl, start_crawl
 from warcio.archiveiterator import ArchiveIterator
 
-from lnv_crawler.samplesite import expected_records, page_path
+from lnv_crawler.samplesite import SITE_DIR, expected_records, page_path
 from lnv_crawler.samplesite.server import serving
 
 EXPECTED = expected_records()
@@ -111,6 +115,63 @@ def test_reparse_gives_the_records_of_the_crawl(archived, tmp_path, jobs):
                   - time.mktime(time.strptime(crawled[record["url"]], "%Y-%m-%dT%H:%M:%SZ")))
         assert gap <= 30
     assert [p.name for p in tmp_path.iterdir()] == ["reparsed.jsonl"]
+    assert "\r" not in proc.stderr, "no progress line when stderr is no terminal"
+
+
+def test_reparse_shows_its_progress_on_a_terminal(archived, tmp_path):
+    primary, replica = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "lnv_crawler.cli", "reparse", str(archived[1]),
+                             "-o", str(tmp_path / "out.jsonl"), "--jobs", "1"], cwd=PROJECT,
+                            stdout=subprocess.DEVNULL, stderr=replica)
+    os.close(replica)
+    shown = b""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if not select.select([primary], [], [], 1)[0]:
+            continue
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # EIO: the reparse closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert proc.wait(timeout=TIMEOUT) == 0
+    assert b"\r\x1b[Kreparse: reading " in shown  # \x1b[K: the rest of the line erased
+    done = rb"reparse: (\d+)/\1 pages, %d records, \d+ pages/s\r\n" % len(EXPECTED)
+    assert re.search(done, shown), shown[-500:]
+
+
+def test_reparse_of_two_runs_keeps_the_newest_capture(tmp_path):
+    """An article edited between two runs: the newer capture wins whatever the order of
+    the files, and diff shows the one field that changed."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE_DIR, root)
+    url = next(u for u in EXPECTED if u.endswith("-33087.html"))
+    page = page_path(url.split(".vn", 1)[1], root)
+    old_text, new_text = "quy mô 40 gian hàng", "quy mô 50 gian hàng"  # in the first paragraph
+    runs = {}
+    with serving(root=root) as server:
+        for name in ("before", "after"):
+            (tmp_path / name).mkdir()
+            runs[name] = run_crawl(tmp_path / name, "-a", f"base_url={server.base_url}",
+                                   "-a", "follow=0", "-a", f"start_urls={url}")
+            assert runs[name].status == 0, runs[name].stderr[-2000:]
+            page.write_text(page.read_text("utf-8").replace(old_text, new_text), "utf-8")
+    assert new_text in runs["after"].records[0]["body"][0]
+    before, after = archive_of(tmp_path / "before"), archive_of(tmp_path / "after")
+    merged, old = tmp_path / "merged.jsonl", tmp_path / "old.jsonl"
+    assert lnv_crawler("reparse", str(after), str(before), "-o", str(merged)).returncode == 0
+    assert lnv_crawler("reparse", str(before), "-o", str(old)).returncode == 0
+    assert without_fetched_at(read_records(merged)) == without_fetched_at(runs["after"].records)
+
+    proc = lnv_crawler("diff", str(old), str(merged), "--json", "--ignore", "fetched_at")
+    assert proc.returncode == 1
+    result = json.loads(proc.stdout)
+    assert {name: entry["changed"] for name, entry in result["fields"].items()
+            if entry["changed"]} == {"body": 1}
+    assert result["ignored_fields"] == ["fetched_at"]
 
 
 def test_reparse_keeps_the_newest_capture_of_each_article(archived, tmp_path):
