@@ -258,30 +258,32 @@ def reparse(paths: list[Path], output: Path, jobs: int) -> int:
     tally: Counter[str] = Counter()
     progress = Progress()
     todo = newest_captures(paths, lambda text: progress(text, force=True), tally)
-    records: list[dict[str, Any]] = []
     skipped: Counter[str] = Counter()
 
     def status(done: int) -> str:
         rate = done / max(time.monotonic() - started, 1e-6)
-        return f"{done}/{len(todo)} pages, {len(records)} records, {rate:.0f} pages/s"
+        return f"{done}/{len(todo)} pages, {tally['records']} records, {rate:.0f} pages/s"
 
-    for done, (record, reason) in enumerate(parsed(todo, jobs), 1):
-        if record is None:
-            skipped[reason or "unknown"] += 1
-        else:
-            records.append(record)
-        progress(status(done))
-    progress(status(len(todo)), force=True)
-    progress.done()
-    write_lines_atomically(output, (
-        json.dumps({name: record[name] for name in ARTICLE_FIELDS}, ensure_ascii=False)
-        for record in records))
+    def lines() -> Iterator[str]:
+        """Written as they come: memory does not grow with the archive."""
+        for done, (record, reason) in enumerate(parsed(todo, jobs), 1):
+            if record is None:
+                skipped[reason or "unknown"] += 1
+            else:
+                tally["records"] += 1
+                yield json.dumps({name: record[name] for name in ARTICLE_FIELDS},
+                                 ensure_ascii=False)
+            progress(status(done))
+        progress(status(len(todo)), force=True)
+        progress.done()
+
+    write_lines_atomically(output, lines())
     seconds = time.monotonic() - started
     why = ", ".join(f"{reason} {count}" for reason, count in skipped.most_common())
     print(f"reparse: {tally['files_read']} files read, {tally['files_skipped']} skipped; "
-          f"{tally['captures']} article captures, {len(todo)} articles; wrote {len(records)} "
-          f"records to {output}{f'; no record: {why}' if why else ''}; {seconds:.1f} s, "
-          f"{len(todo) / max(seconds, 1e-6):.0f} pages/s with {jobs} jobs")
+          f"{tally['captures']} article captures, {len(todo)} articles; wrote "
+          f"{tally['records']} records to {output}{f'; no record: {why}' if why else ''}; "
+          f"{seconds:.1f} s, {len(todo) / max(seconds, 1e-6):.0f} pages/s with {jobs} jobs")
     return 1 if tally["files_skipped"] else 0
 
 
