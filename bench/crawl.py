@@ -1,4 +1,5 @@
-"""One measured crawl: `scrapy crawl lnv` in mirror mode, or the bare spider.
+"""One measured crawl: `scrapy crawl lnv` in mirror mode (`lnv` with the run's archive
+off, `warc` with it on), or the bare spider.
 
 Each crawl is its own process, with a fresh output file; its wall time runs from
 spawn to exit, its peak RSS is the ru_maxrss that os.wait4 reports for it, and
@@ -9,6 +10,7 @@ per page is reported beside pages/s: it varies less when the machine is shared.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,6 +45,7 @@ class CrawlResult:
     peak_rss_mb: float
     cpu_seconds: float  # user + system time of the crawl process
     exit_code: int
+    archive_bytes: int = 0  # size of the run's WARC file (engine warc)
 
     @property
     def pages_per_second(self) -> float:
@@ -61,10 +64,11 @@ def _command(engine: str, base_url: str, start_urls: list[str], folder: Path) ->
     settings = [arg for name, value in SHARED_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
     args = ["-a", f"base_url={base_url}", "-a", f"start_urls={','.join(start_urls)}",
             "-O", str(folder / "out.jsonl"), *settings]
-    if engine == "lnv":
+    if engine in ("lnv", "warc"):
         # A state folder of its own: a full crawl, and the project's output/.state untouched.
+        archive = folder / "warc" if engine == "warc" else ""
         return [sys.executable, "-m", "scrapy", "crawl", "lnv", *args,
-                "-s", f"LNV_STATE_DIR={folder / 'state'}"]
+                "-s", f"LNV_STATE_DIR={folder / 'state'}", "-s", f"LNV_WARC_DIR={archive}"]
     return [sys.executable, "-m", "scrapy", "runspider", str(BENCH_DIR / "bare_spider.py"), *args]
 
 
@@ -102,18 +106,23 @@ def _count_lines(path: Path) -> int:
 
 
 def crawl(engine: str, corpus: str, server: StaticServer, start_urls: list[str],
-          timeout: float) -> CrawlResult:
-    """Crawl a served corpus once with `lnv` or `bare`, from a fresh folder."""
+          timeout: float, keep_archive: Path | None = None) -> CrawlResult:
+    """Crawl a served corpus once with `lnv`, `warc` or `bare`, from a fresh folder; the
+    archive of a `warc` crawl is moved to keep_archive when given."""
     with tempfile.TemporaryDirectory(prefix=f"lnv-bench-{engine}-") as tmp:
         folder = Path(tmp)
         command = _command(engine, server.base_url(corpus), start_urls, folder)
-        cwd = PROJECT_DIR if engine == "lnv" else folder
+        cwd = folder if engine == "bare" else PROJECT_DIR
         before = server.pages_served(corpus)
         seconds, code, usage = run_measured(command, cwd, folder / "crawl.log", timeout)
         pages = server.pages_served(corpus) - before
         if code != 0:
             tail = (folder / "crawl.log").read_text("utf-8", "replace")[-_ERROR_TAIL:]
             print(f"bench: {engine} crawl exited with {code}:\n{tail}", file=sys.stderr)
+        archives = list((folder / "warc").glob("*.warc.gz"))
+        size = sum(path.stat().st_size for path in archives)
+        if keep_archive and archives:
+            shutil.move(archives[0], keep_archive)
         return CrawlResult(engine, corpus, round(seconds, 3), pages,
                            _count_lines(folder / "out.jsonl"), round(usage.ru_maxrss / 1024, 1),
-                           round(usage.ru_utime + usage.ru_stime, 3), code)
+                           round(usage.ru_utime + usage.ru_stime, 3), code, size)

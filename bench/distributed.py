@@ -49,8 +49,9 @@ def redis_server(folder: Path) -> Iterator[str]:
 
 def _worker(folder: Path, name: str, base_url: str, start_urls: list[str],
             redis_url: str) -> subprocess.Popen:
+    # The archive off, as for the lnv engine: this compares crawling, one worker or two.
     settings = {**SHARED_SETTINGS, "REDIS_URL": redis_url, "LNV_STATE_DIR": folder / name,
-                "LNV_REDIS_IDLE_SECONDS": IDLE_SECONDS}
+                "LNV_REDIS_IDLE_SECONDS": IDLE_SECONDS, "LNV_WARC_DIR": ""}
     command = [sys.executable, "-m", "scrapy", "crawl", "lnv", "-a", f"base_url={base_url}",
                "-a", f"start_urls={','.join(start_urls)}", "-O", str(folder / f"{name}.jsonl"),
                *(arg for key, value in settings.items() for arg in ("-s", f"{key}={value}"))]

@@ -49,6 +49,8 @@ def targets(results: dict) -> list[Target]:
     scale = results.get("scale")
     return [
         Target("lnv crawl speed / bare spider", crawl["ratio_lnv_bare"], 0.8, True),
+        Target("lnv crawl speed with the archive / without", crawl.get("ratio_warc_lnv"), 0.9,
+               True),
         Target("ArticlePage parse time / lxml.html.fromstring", lnv_ms / parse[
             "lxml_fromstring_ms"], 3, False),
         Target("trafilatura.extract time / ArticlePage",
@@ -72,13 +74,30 @@ def _crawl_lines(crawl: dict) -> list[str]:
                      f"{run['seconds']:>7.1f}  {run['pages_per_second']:>7.1f}  "
                      f"{run['cpu_ms_per_page']:>11.1f}  {run['peak_rss_mb']:>5.0f} MB  "
                      f"{run['exit_code']:>4}")
-    for engine in ("lnv", "bare"):
+    for engine in ("lnv", "bare", "warc"):
         summary = crawl[engine]
         lines.append(f"  {engine:<5} median {summary['pages_per_second']:.1f} pages/s, "
                      f"{summary['cpu_ms_per_page']:.1f} CPU ms/page, "
                      f"peak RSS {summary['peak_rss_mb']:.0f} MB")
     lines.append(f"  lnv/bare: {crawl['ratio_lnv_bare']:.2f}× by pages/s "
                  f"({crawl['cpu_ratio_lnv_bare']:.2f}× by CPU time per page)")
+    lines.append(f"  warc (lnv with the archive on)/lnv: {crawl['ratio_warc_lnv']:.2f}× by pages/s "
+                 f"({crawl['cpu_ratio_warc_lnv']:.2f}× by CPU time per page); archive "
+                 f"{crawl['warc']['archive_bytes_per_page'] / 1000:.1f} KB per page")
+    return lines
+
+
+def _archive_lines(archive: dict | None) -> list[str]:
+    if not archive:
+        return []
+    lines = [f"Reparse of a crawl's archive ({archive['archive_bytes'] / 1e6:.1f} MB, "
+             f"{archive['articles']} articles), `lnv-crawler reparse` from spawn to exit"]
+    lines += [f"  {run['jobs']} job{'s' if run['jobs'] > 1 else ' '}: {run['seconds']:.1f} s, "
+              f"{run['pages_per_second']:.1f} pages/s, {run['cpu_ms_per_page']:.1f} CPU ms/page, "
+              f"{run['records']} records, "
+              f"exit {run['exit_code']}" for run in archive["runs"]]
+    lines.append(f"  speed-up of {archive['runs'][-1]['jobs']} jobs over 1: "
+                 f"{archive['speedup']:.2f}×")
     return lines
 
 
@@ -149,6 +168,7 @@ def console(results: dict, found: list[Target]) -> str:
                      f"peak RSS {run['peak_rss_mb']:.0f} MB = {scale['rss_ratio']:.2f}× the "
                      f"{corpus['articles']}-article crawl")
     lines += _distributed_lines(results.get("distributed"))
+    lines += ["", *_archive_lines(results.get("archive"))] if results.get("archive") else []
     lines += ["", *_parse_lines(results["parse"]), "", *_date_lines(results["dates"])]
     lines += ["", *results["checks"]] if results["checks"] else []
     lines += ["", "Targets", *(t.line() for t in found)]
@@ -165,7 +185,8 @@ def markdown(results: dict, found: list[Target]) -> str:
                   f"({crawl[engine]['cpu_ms_per_page']:.0f} CPU ms/page), peak RSS "
                   f"{crawl[engine]['peak_rss_mb']:.0f} MB")
           for engine, label in (("lnv", "Crawl, `scrapy crawl lnv` (mirror mode)"),
-                                ("bare", "Crawl, bare Scrapy spider (same links, no parsing)"))),
+                                ("bare", "Crawl, bare Scrapy spider (same links, no parsing)"),
+                                ("warc", "Crawl, `scrapy crawl lnv` with the WARC archive on"))),
         ("`lxml.html.fromstring` per page", f"{parse['lxml_fromstring_ms']:.1f} ms"),
         ("`ArticlePage(...).to_item()` per page", f"{parse['lnv_article_page_ms']:.1f} ms"),
     ]
@@ -177,6 +198,13 @@ def markdown(results: dict, found: list[Target]) -> str:
                      f"{dist['speedup']:.2f}× ({dist['one']['pages_per_second']:.0f} → "
                      f"{dist['two']['pages_per_second']:.0f} pages/s, "
                      f"{dist['two']['duplicates']} duplicates)"))
+    archive = results.get("archive")
+    if archive:
+        rows.append(("WARC archive on disk", f"{crawl['warc']['archive_bytes_per_page'] / 1000:.1f}"
+                                             " KB per page fetched"))
+        rows.append(("`lnv-crawler reparse`, 1 job / 2 jobs", " / ".join(
+            f"{run['pages_per_second']:.0f} pages/s ({run['cpu_ms_per_page']:.0f} CPU ms/page)"
+            for run in archive["runs"])))
     table = ["| measurement | result |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in rows)]
     table += ["", "| target | measured | goal | status |", "| --- | --- | --- | --- |"]
     for t in found:

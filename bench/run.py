@@ -7,15 +7,17 @@ import argparse
 import importlib
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
 
-from . import CORPUS_DIR, PROJECT_DIR, RESULTS_DIR, corpus, distributed, micro, report
+from . import CORPUS_DIR, PROJECT_DIR, RESULTS_DIR, archive, corpus, distributed, micro, report
 from .crawl import CrawlResult, crawl
 from .server import StaticServer, serving
 
@@ -93,17 +95,29 @@ def _summary(runs: list[CrawlResult], engine: str) -> dict:
             "peak_rss_mb": round(statistics.median(r.peak_rss_mb for r in mine), 1)}
 
 
-def crawl_rounds(server: StaticServer, starts: list[str], args: argparse.Namespace) -> dict:
+def crawl_rounds(server: StaticServer, starts: list[str], args: argparse.Namespace,
+                 keep_archive: Path) -> dict:
+    """lnv (archive off), bare and warc (lnv with the archive on) in turns; the last warc
+    crawl's archive is kept for the reparse benchmark."""
     runs = []
     for round_number in range(1, args.rounds + 1):
-        for engine in ("lnv", "bare"):
+        for engine in ("lnv", "bare", "warc"):
             progress(f"crawl round {round_number}/{args.rounds}: {engine}")
-            runs.append(crawl(engine, MAIN, server, starts, args.timeout))
-    lnv, bare = _summary(runs, "lnv"), _summary(runs, "bare")
+            runs.append(crawl(engine, MAIN, server, starts, args.timeout, keep_archive))
+    lnv, bare, warc = _summary(runs, "lnv"), _summary(runs, "bare"), _summary(runs, "warc")
+    archived = [r for r in runs if r.engine == "warc" and r.pages]
+    warc["archive_bytes_per_page"] = round(statistics.median(
+        r.archive_bytes / r.pages for r in archived)) if archived else 0
     ratio = lnv["pages_per_second"] / bare["pages_per_second"] if bare["pages_per_second"] else 0
     cpu_ratio = bare["cpu_ms_per_page"] / lnv["cpu_ms_per_page"] if lnv["cpu_ms_per_page"] else 0
-    return {"runs": [r.as_dict() for r in runs], "lnv": lnv, "bare": bare,
-            "ratio_lnv_bare": round(ratio, 3), "cpu_ratio_lnv_bare": round(cpu_ratio, 3)}
+    warc_ratio = (warc["pages_per_second"] / lnv["pages_per_second"]
+                  if lnv["pages_per_second"] else 0)
+    return {"runs": [r.as_dict() for r in runs], "lnv": lnv, "bare": bare, "warc": warc,
+            "ratio_lnv_bare": round(ratio, 3), "cpu_ratio_lnv_bare": round(cpu_ratio, 3),
+            "ratio_warc_lnv": round(warc_ratio, 3),
+            # CPU per page varies less than pages/s on a shared machine.
+            "cpu_ratio_warc_lnv": round(lnv["cpu_ms_per_page"] / warc["cpu_ms_per_page"], 3)
+            if warc["cpu_ms_per_page"] else 0}
 
 
 def scale_run(server: StaticServer, manifest: dict, baseline_rss: float,
@@ -123,12 +137,16 @@ def checks(manifests: dict[str, dict], results: dict) -> list[str]:
     problems = []
     for name, run in runs:
         manifest = manifests[name]
-        wanted_records = manifest["articles"] if run["engine"] == "lnv" else manifest["pages"]
+        wanted_records = manifest["articles"] if run["engine"] != "bare" else manifest["pages"]
         if run["exit_code"] or run["pages"] != manifest["pages"] or (
                 run["records"] != wanted_records):
             problems.append(
                 f"check: {run['engine']} on {name}: exit {run['exit_code']}, {run['pages']}/"
                 f"{manifest['pages']} pages, {run['records']}/{wanted_records} records")
+    for run in results.get("archive", {}).get("runs", []):
+        if run["exit_code"] or run["records"] != manifests[MAIN]["articles"]:
+            problems.append(f"check: reparse with {run['jobs']} jobs: exit {run['exit_code']}, "
+                            f"{run['records']}/{manifests[MAIN]['articles']} records")
     return problems
 
 
@@ -154,9 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         "parse": micro.parse_bench(pages, trafilatura),
         "dates": micro.dates_bench(),
     }
+    kept = Path(tempfile.mkdtemp(prefix="lnv-bench-warc-")) / "main.warc.gz"
     with serving({n: CORPUS_DIR / n for n in manifests}, not args.python_server) as server:
         results["server"] = server.kind
-        results["crawl"] = crawl_rounds(server, manifests[MAIN]["start_urls"], args)
+        results["crawl"] = crawl_rounds(server, manifests[MAIN]["start_urls"], args, kept)
         if SCALE in manifests:
             baseline = results["crawl"]["lnv"]["peak_rss_mb"]
             results["scale"] = scale_run(server, manifests[SCALE], baseline, args)
@@ -164,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
             progress("distributed: one worker, then two sharing a Redis queue")
             results["distributed"] = distributed.compare(
                 server, MAIN, manifests[MAIN]["start_urls"], args.timeout)
+    if kept.is_file():
+        progress("reparse: the archive of a crawl, with 1 and 2 jobs")
+        results["archive"] = archive.reparse_bench(kept, manifests[MAIN]["articles"],
+                                                   args.timeout)
+    shutil.rmtree(kept.parent, ignore_errors=True)
     results["checks"] = checks(manifests, results)
     results["elapsed_seconds"] = round(time.monotonic() - started)
     found = report.targets(results)

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import demo, export, history
+from . import demo, diff, export, history, reparse
 from .export import write_jsonl
 from .feeds import written_aside
 from .records import STDIN, Line, newest_articles, read_lines, where
@@ -70,8 +70,9 @@ def merge(paths: list[Path], output: Path) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lnv-crawler",
-        description="Check, summarize, merge and export lnv_crawler JSON Lines output "
-                    "(FILE may be .jsonl, .jsonl.gz or - for standard input); run the demo.")
+        description="Check, summarize, merge, export and compare lnv_crawler JSON Lines "
+                    "output (FILE may be .jsonl, .jsonl.gz or - for standard input); rebuild "
+                    "it from WARC archives; run the demo.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("validate", help="check files against the output contract")
@@ -94,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="one row per article as CSV, Parquet or JSON Lines, filtered"))
     history.add_arguments(commands.add_parser(
         "history", help="the runs kept in a state folder, with a trend per field"))
+    reparse.add_parser(commands)
+    diff.add_parser(commands)
 
     # Its arguments go to `scrapy crawl` untouched, so they are collected as unknown ones.
     commands.add_parser("demo", help="crawl the bundled sample site",

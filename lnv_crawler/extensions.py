@@ -76,6 +76,7 @@ def summary(stats: dict[str, Any], outputs: list[str], run: dict[str, Any]) -> d
         "stopped_by": stats.get("lnv/stopped_by"),  # SIGINT, SIGTERM
         "output_files": outputs,  # published; none when nothing was written or it failed
         "write_error": stats.get(WRITE_ERROR_STAT),
+        "archive_file": stats.get("lnv/warc/file"),  # the run's WARC (lnv_crawler/warc.py)
         "pages_fetched": stats.get("response_received_count", 0),
         "articles_written": stats.get("item_scraped_count", 0),
         "articles_skipped_seen_before": stats.get("lnv/skipped/seen_before", 0),

@@ -7,6 +7,7 @@ Runs are kept apart, so that no run can poison another's output or state:
   (the demo: `output/demo/`), because mirror pages carry real article URLs;
 - a one-off run with `-o`/`-O` to a file outside that output folder neither reads nor
   writes the incremental state, unless `-s LNV_STATE_DIR=...` is given.
+A mirror run's archive goes beside its output too (`output/mirror/warc`).
 Debugging tools (`scrapy shell`, `fetch`, `parse`, `view`) use no state and write nothing.
 """
 
@@ -75,15 +76,24 @@ def state_dir(settings: BaseSettings, mirror: bool, user_feeds: list[Path]) -> s
     return settings.get("LNV_MIRROR_STATE_DIR") if mirror else settings.get("LNV_STATE_DIR")
 
 
+def warc_dir(settings: BaseSettings, mirror: bool) -> str:
+    """The run's archive folder: a mirror run's beside its output (`output/mirror/warc`),
+    so that its pages never mix with the live site's archive."""
+    if mirror and not given(settings, "LNV_WARC_DIR") and settings.get("LNV_WARC_DIR"):
+        return str(Path(default_feed(settings, mirror)).parent / "warc")
+    return settings.get("LNV_WARC_DIR")
+
+
 def configure_crawl(settings: BaseSettings, spargs: dict[str, str]) -> None:
-    """Settings of one `scrapy crawl lnv` run: its feed, state folder, User-Agent, and
-    the arguments for its summary."""
+    """Settings of one `scrapy crawl lnv` run: its feed, state folder, archive folder,
+    User-Agent, and the arguments for its summary."""
     mirror = bool(spargs.get("base_url"))
     user_feeds = feed_paths(settings)
     if not settings.getdict("FEEDS"):
         settings.set("FEEDS", {default_feed(settings, mirror): {
             "format": "jsonlines", "encoding": "utf-8"}}, priority="cmdline")
     settings.set("LNV_STATE_DIR", state_dir(settings, mirror, user_feeds), priority="cmdline")
+    settings.set("LNV_WARC_DIR", warc_dir(settings, mirror), priority="cmdline")
     settings.set("LNV_RUN", {"arguments": dict(spargs), "mode": "mirror" if mirror else "live",
                              "crawler_version": __version__}, priority="cmdline")
     set_user_agent(settings)
@@ -96,6 +106,7 @@ def set_user_agent(settings: BaseSettings) -> None:
 
 def configure_tool(settings: BaseSettings) -> None:
     """Settings of a debugging tool run: no state, no summary, no monitors, any URL."""
-    values: dict[str, Any] = {"LNV_TOOL": True, "LNV_STATE_DIR": "", "SPIDERMON_ENABLED": False}
+    values: dict[str, Any] = {"LNV_TOOL": True, "LNV_STATE_DIR": "", "LNV_WARC_DIR": "",
+                              "SPIDERMON_ENABLED": False}
     settings.setdict(values, priority="cmdline")
     set_user_agent(settings)

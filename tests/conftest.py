@@ -27,7 +27,9 @@ class CrawlResult:
 
 
 def crawl_command(output: Path, *args: str, settings: dict[str, str]) -> list[str]:
-    """`scrapy crawl lnv -O output` with politeness off for loopback, plus settings."""
+    """`scrapy crawl lnv -O output` with politeness off for loopback, plus settings; the
+    run's archive goes to a warc/ folder beside the output, not into the project."""
+    settings = {"LNV_WARC_DIR": str(output.parent / "warc"), **settings}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "lnv", "-O", str(output),
            "-s", "LOG_LEVEL=INFO", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
     for key, value in settings.items():

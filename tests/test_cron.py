@@ -14,6 +14,7 @@ def run_cron(tmp_path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lnv_crawler.cron", "--log", str(log), "--log-max-bytes", "2000",
          "--log-backups", "2", *args, "-s", f"LNV_STATE_DIR={tmp_path / 'state'}",
+         "-s", f"LNV_WARC_DIR={tmp_path / 'warc'}",
          "-O", str(tmp_path / "out.jsonl")],
         cwd=tmp_path, capture_output=True, text=True, timeout=240,
         env={"PATH": "/usr/bin:/bin", "LNV_PROJECT_DIR": str(PROJECT)})

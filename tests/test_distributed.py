@@ -61,6 +61,8 @@ def test_two_workers_write_every_article_once(tmp_path, redis_url):
     print(f"\nworker a wrote {len(a)}, worker b wrote {len(b)}")
     assert sorted(a + b) == EXPECTED, "the union holds every article exactly once"
     assert sum("seeds the start URLs" in e for e in errors) == 1
+    archives = list((tmp_path / "warc").glob("lnv-*-*.warc.gz"))  # lnv-<run_id>-<pid>
+    assert len(archives) == 2, "each worker writes its own archive"
 
 
 def test_a_killed_worker_leaves_the_queue_to_the_other(tmp_path, redis_url):
