@@ -251,7 +251,9 @@ def merge(paths: list[Path], output: Path) -> int:
     newest = newest_by_url(good_records(paths, tally))
     ordered = sorted(newest.values(), key=lambda record: (int(record["article_id"]), record["url"]))
     write_lines_atomically(output, (
-        json.dumps({name: record[name] for name in ARTICLE_FIELDS}, ensure_ascii=False)
+        # A schema_version 1 record has no modified_at: it is written as it was read.
+        json.dumps({name: record[name] for name in ARTICLE_FIELDS if name in record},
+                   ensure_ascii=False)
         for record in ordered
     ))
     replaced = tally["read"] - tally["bad"] - len(ordered)

@@ -23,7 +23,7 @@ STATS_KEYS = {"files", "lines", "bad_lines", "records", "articles", "published_a
 def article(article_id: str = "123", **changes: Any) -> dict[str, Any]:
     """A valid record (contract §3), with some fields replaced."""
     record = {
-        "schema_version": 1,
+        "schema_version": 2,
         "url": f"https://langngheviet.com.vn/lang-gom-bat-trang-vao-mua-tet-{article_id}.html",
         "article_id": article_id,
         "title": "Làng gốm Bát Tràng vào mùa Tết",
@@ -35,6 +35,7 @@ def article(article_id: str = "123", **changes: Any) -> dict[str, Any]:
         "byline": "Bài, ảnh: Công Du",
         "authors": ["Công Du"],
         "published_at": "2022-03-15T08:30:00+07:00",
+        "modified_at": None,
         "category": "Làng nghề",
         "tags": ["Bát Tràng", "OCOP"],
         "links": [{"section": "related", "url": "https://langngheviet.com.vn/ocop-ha-noi-456.html",
@@ -243,7 +244,7 @@ def test_merge_tie_goes_to_the_later_file(tmp_path):
 def test_merge_skips_bad_lines_and_writes_utf8_in_contract_order(tmp_path, capsys):
     reordered = dict(reversed(article("7").items()))
     source = write(tmp_path / "in.jsonl", line(reordered), b"{", b"\xff",
-                   line(article("8", schema_version=2)))
+                   line(article("8", schema_version=3)))
     output = tmp_path / "corpus.jsonl"
     assert cli.main(["merge", str(source), "-o", str(output)]) == 0
     captured = capsys.readouterr()

@@ -8,6 +8,7 @@ so a template that differs from MasterCMS's still yields a full record.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 from .. import dates, urls
 from ..items import SCHEMA_VERSION
 from ..text import normalize_or_none, normalize_text
+from .agency import has_agency_code, split_agency
 from .body import Image, Paragraph, extract_blocks
 from .byline import authors_of, looks_like_byline
 from .dom import (
@@ -28,6 +30,7 @@ from .dom import (
     ld_value,
     meta_content,
     parse_html,
+    short_text,
     text_of,
 )
 from .sections import LinkLists
@@ -61,13 +64,6 @@ _TITLE_XPATHS = (
     "//h1",
 )
 _SAPO_CLASS = re.compile(r"sapo|desc|lead|summary|intro")
-_DATE_XPATHS = (
-    '//*[contains(@class, "article-date")]',
-    '//*[@itemprop="datePublished" and not(self::meta)]',
-    "//time",
-    '//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "publish")'
-    ' or contains(@id, "date")]',
-)
 _CATEGORY_XPATHS = (
     '//li[contains(@class, "menu-alias")]//a',
     '//*[contains(@class, "breadcrumb") or contains(@class, "crumb")'
@@ -80,27 +76,22 @@ _CATEGORY_XPATHS = (
     '//nav[contains(@aria-label, "breadcrumb")]//a',
 )
 _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)\s*:?\s*$", re.IGNORECASE)
-_AGENCY = re.compile(r"^\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?P<rest>\S.*)$", re.S)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
+_MAX_DATE_WORDS = 8  # "Thứ Hai, 08/04/2019 09:45 (GMT+7) | Lượt xem: 4186" has five
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_DATE_NUMBERS = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d\d-\d\d|năm\s*\d{4}")
+_WORD = re.compile(r"[^\W\d_]+")
+_UPDATED_LABEL = re.compile(r"^\W*(?:cập nhật|updated?|last updated|sửa lúc|chỉnh sửa)\b",
+                            re.IGNORECASE)
+_ANCHORS = (datetime(2090, 1, 1, tzinfo=timezone.utc), datetime(2091, 7, 1, tzinfo=timezone.utc))
 
 
 def _same_title(a: str, b: str) -> bool:
     """Two spellings of one headline: equal, or one most of the other."""
     a, b = a.lower(), b.lower()
     return a == b or (a in b and 2 * len(a) >= len(b)) or (b in a and 2 * len(b) >= len(a))
-
-
-def split_agency(text: str | None) -> tuple[str | None, str | None]:
-    """'LNV - Để giúp…' -> ('LNV', 'Để giúp…'); text without a code -> (None, text)."""
-    text = normalize_or_none(text)
-    if text is None:
-        return None, None
-    match = _AGENCY.match(text)
-    if match:
-        return match.group("code"), match.group("rest").strip()
-    return None, text
 
 
 class ArticlePage:
@@ -190,7 +181,7 @@ class ArticlePage:
             return described, (first_text if first_text == described else None)
         if paragraphs:
             lead = paragraphs[0]
-            has_code = _AGENCY.match(lead.text) is not None
+            has_code = has_agency_code(lead.text)
             if has_code or (lead.emphasized and len(lead.text) >= 80):
                 return lead.text, lead.text
         return None, None
@@ -306,49 +297,76 @@ class ArticlePage:
         return authors_of(self.byline())
 
     def published_at(self) -> str | None:
-        found = self._visible_date() or self._machine_date()
+        printed = next((found for updated, found in self._printed_dates if not updated), None)
+        found = printed or self._machine_date() or next(
+            (found for _, found in self._printed_dates), None)
         return dates.to_iso(found) if found else None
 
-    def _visible_date(self) -> datetime | None:
-        """The printed time in the article's own box, nearest the headline: never a
-        date of the site's header, of a list item, or inside the body."""
-        anchor = self.title_element if self.title_element is not None else self.content
-        for box in self._date_boxes():
-            for xpath in _DATE_XPATHS:
-                found = [el for el in self.root.xpath(xpath) if self._may_hold_date(el, box)]
-                found.sort(key=lambda el: abs(self.order[el] - self.order[anchor]))
-                for el in found:
-                    parsed = self._parse_date_element(el)
-                    if parsed:
-                        return parsed
-        return None
+    def modified_at(self) -> str | None:
+        """The page's own last-modified time: metadata, else a printed "Cập nhật" time."""
+        value = meta_content(self.root, "article:modified_time", "og:updated_time",
+                             "dateModified")
+        if not value:
+            found = ld_value(self.ld, "dateModified", _ARTICLE_TYPES)
+            value = found if isinstance(found, str) else None
+        modified = dates.parse_iso_datetime(value) if value else None
+        if modified is None:
+            modified = next((found for updated, found in self._printed_dates if updated), None)
+        return dates.to_iso(modified) if modified else None
 
-    def _date_boxes(self) -> list[HtmlElement]:
-        """Where to look for the printed time: the headline-and-body box, or without a
-        headline, the body's nearest ancestors, narrowest first."""
-        if self._article_box is not None:
-            return [self._article_box]
+    @cached_property
+    def _printed_dates(self) -> list[tuple[bool, datetime]]:
+        """(labelled as an update, time) of the date lines printed around the headline:
+        those between the headline and the body in page order, then those above the
+        headline, nearest first. Whatever the element or class; never inside the body,
+        a link or a list item, nor in the site's header."""
+        found: list[tuple[bool, datetime]] = []
+        for el in self._date_region():
+            text = short_text(el, _MAX_DATE_TEXT)
+            if not text or (not _YEAR.search(text) and not el.get("datetime")):
+                continue
+            parsed = self._date_line(el, text)
+            if parsed is not None and not (el.xpath("ancestor-or-self::a | ancestor::li")
+                                           or is_site_chrome(el)):
+                found.append((bool(_UPDATED_LABEL.match(text)), parsed))
+                if not found[-1][0]:
+                    break  # a published time: nothing further can win
+        return found
+
+    def _date_region(self) -> Iterator[HtmlElement]:
+        """Elements after the headline up to the body, then before the headline (inside
+        the headline-and-body box) backwards; without a headline, the body's nearest
+        ancestors before the body, backwards."""
         if self.content is None:
-            return []
-        return list(self.content.iterancestors())[:3]
+            return
+        start = self.order[self.content]
+        if self.title_element is not None and self._article_box is not None:
+            title = self.order[self.title_element]
+            yield from self.elements[title + 1:start]
+            top = self.order[self._article_box]
+        else:
+            title = start
+            boxes = list(self.content.iterancestors())[:3]
+            top = self.order[boxes[-1]] if boxes else start
+        around = set(self.content.iterancestors())
+        for el in reversed(self.elements[top:title]):
+            if el not in around:
+                yield el
 
-    def _may_hold_date(self, el: HtmlElement, box: HtmlElement) -> bool:
-        if not self._inside(el, box) or self._inside(el, self.content):
-            return False
-        return not (el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el))
-
-    def _parse_date_element(self, el: HtmlElement) -> datetime | None:
+    def _date_line(self, el: HtmlElement, text: str) -> datetime | None:
+        """The time a line prints, if it is a full date (with its year, not relative)
+        and the line is mostly that date: "Cập nhật: 10:40 ngày 18/07/2024", not a
+        sentence that mentions a date, nor an element holding two dates."""
         machine = el.get("datetime") or el.get("content")
         if machine:
             parsed = dates.parse_iso_datetime(machine)
             if parsed:
                 return parsed
-        parts = [text_of(p) for p in el.xpath('.//*[contains(@class, "format_date")]'
-                                                ' | .//*[contains(@class, "format_time")]')]
-        text = " ".join(parts) if parts else text_of(el)
-        if not text or len(text) > _MAX_DATE_TEXT:
+        if len(_WORD.findall(text)) > _MAX_DATE_WORDS or len(_DATE_NUMBERS.findall(text)) > 1:
             return None
-        return dates.parse_date(text, now=self.now)
+        parsed = dates.parse_date(text, now=_ANCHORS[0])
+        # Relative and year-less dates move with `now`: a full date does not.
+        return parsed if parsed and parsed == dates.parse_date(text, now=_ANCHORS[1]) else None
 
     def _machine_date(self) -> datetime | None:
         value = meta_content(self.root, "article:published_time", "datePublished",
@@ -442,6 +460,7 @@ class ArticlePage:
             "byline": self.byline(),
             "authors": self.authors(),
             "published_at": self.published_at(),
+            "modified_at": self.modified_at(),
             "category": self.category(),
             "tags": self.tags(),
             "links": self.links(),
