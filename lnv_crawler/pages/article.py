@@ -17,9 +17,10 @@ from .. import dates, urls
 from ..items import SCHEMA_VERSION
 from ..text import normalize_or_none, normalize_text
 from .agency import has_agency_code, split_agency
-from .body import Image, Paragraph, extract_blocks
-from .byline import authors_of, looks_like_byline
+from .body import Image, Paragraph, block_of, extract_blocks
+from .byline import MAX_BYLINE_CHARS, authors_of, looks_like_byline
 from .dom import (
+    NON_CONTENT_TAGS,
     HtmlElement,
     document_order,
     has_text,
@@ -79,6 +80,8 @@ _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
+_CLOSING_LEVELS = 3  # the body container, its wrapper, the wrapper's box
+_ALIGN_RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
 _MAX_DATE_WORDS = 8  # "Thứ Hai, 08/04/2019 09:45 (GMT+7) | Lượt xem: 4186" has five
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _DATE_NUMBERS = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d\d-\d\d|năm\s*\d{4}")
@@ -286,12 +289,42 @@ class ArticlePage:
     def byline(self) -> str | None:
         if self._byline_paragraph is not None:
             return self._byline_paragraph.text
+        closing = self._closing_block()
+        if closing is not None and looks_like_byline(closing.text, closing.emphasized):
+            return closing.text
         for el in self.root.xpath('//*[contains(@class, "author") or contains(@class, "byline")'
                                   ' or (@itemprop="author" and not(self::meta))]'):
             text = text_of(el)
             if text and not el.xpath("ancestor::li") and looks_like_byline(text, True):
                 return text
         return None
+
+    def _closing_block(self) -> Paragraph | None:
+        """The first block after the body container, or after the wrapper around it
+        (the credit's places in MasterCMS pages), before tags and link lists; None
+        at an empty slot (`<p align="right"><i></i></p>`): the page credits no one."""
+        container = self.content
+        for _ in range(_CLOSING_LEVELS):
+            if container is None or container is self._article_box:
+                return None
+            for el in container.itersiblings():
+                if not isinstance(el.tag, str) or el.tag in NON_CONTENT_TAGS:
+                    continue
+                if has_text(el):
+                    return self._credit_in(el)
+                if el.tag == "p" or el.get("align") or _ALIGN_RIGHT.search(el.get("style", "")):
+                    return None
+            container = container.getparent()
+        return None
+
+    def _credit_in(self, el: HtmlElement) -> Paragraph | None:
+        """The block itself, or its first part while it is too long for a credit."""
+        while short_text(el, MAX_BYLINE_CHARS) is None:
+            part = next((c for c in el if isinstance(c.tag, str) and has_text(c)), None)
+            if part is None:
+                return None
+            el = part
+        return block_of(el, self.url)
 
     def authors(self) -> list[str]:
         return authors_of(self.byline())

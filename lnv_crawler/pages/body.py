@@ -115,6 +115,7 @@ class _Builder:
 def extract_blocks(content: HtmlElement, page_url: str) -> list[Block]:
     """Paragraphs and images of a content element, in document order."""
     builder = _Builder(page_url)
+    builder.add_text(content.text, _Style())  # a body of bare text starts with no element
     _walk(content, builder, _Style())
     builder.flush()
     return builder.blocks
@@ -146,10 +147,23 @@ def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
         builder.add_text(child.tail, style)
 
 
+def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
+    """The one paragraph an element outside the body prints (a closing credit after
+    the body container), with how it is set; None when it is not one paragraph."""
+    builder = _Builder(page_url)
+    _visit_kept(el, builder, _Style())
+    builder.flush()
+    blocks = builder.blocks
+    return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Paragraph) else None
+
+
 def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
+    if not _is_noise(el):
+        _visit_kept(el, builder, style)
+
+
+def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     tag = el.tag
-    if _is_noise(el):
-        return
     if tag == "br":
         _line_break(el, builder)
         return
