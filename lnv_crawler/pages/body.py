@@ -33,6 +33,7 @@ _NOISE = re.compile(
 _INLINE_LIST_HEAD = re.compile(
     r"^(?:tin liên quan|bài liên quan|tin bài liên quan|đọc thêm|xem thêm|mời xem|"
     r"có thể bạn quan tâm|tin cùng chuyên mục)\b", re.IGNORECASE)
+_AD_LABEL = re.compile(r"^(?:quảng cáo|advertisement|advertising|ads?|qc|tài trợ)$", re.IGNORECASE)
 _CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|legend|image-?note|photo-?note")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)")
@@ -102,6 +103,8 @@ class _Builder:
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
             image.caption = text  # "<p><img></p><p><em>caption</em></p>"
             return
+        if len(text) <= 20 and _AD_LABEL.match(text):
+            return  # the label of an ad slot, whatever its class
         emphasized = bold or italic or self._align == "right"
         self.blocks.append(Paragraph(text, emphasized, caption_like))
 
