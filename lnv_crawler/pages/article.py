@@ -81,7 +81,7 @@ _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
 _CRUMB_REACH = 20  # elements above the headline where its breadcrumb may sit
-_MAX_CRUMBS = 6
+_MAX_CRUMBS = 3  # home, category, subcategory: a menu has more
 _MIN_LEAD_CHARS = 60  # a lead is a sentence or two; a time line or a crumb is shorter
 _CLOSING_LEVELS = 3  # the body container, its wrapper, the wrapper's box
 _ALIGN_RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
@@ -175,7 +175,36 @@ class ArticlePage:
 
     @cached_property
     def _blocks(self) -> list[Paragraph | Image]:
-        return extract_blocks(self.content, self.url) if self.content is not None else []
+        if self.content is None:
+            return []
+        start = self.order[self.content]
+        if self._head_end == start:
+            return extract_blocks(self.content, self.url)
+        # The headline sits inside the body's container: what precedes the first block
+        # of prose after it (breadcrumb, headline, time line, share bar) is not body.
+        around = set(self.elements[self._head_end].iterancestors())
+        head = frozenset(el for el in self.elements[start + 1:self._head_end]
+                         if el not in around)
+        return extract_blocks(self.content, self.url, head)
+
+    @cached_property
+    def _head_end(self) -> int:
+        """Where the body's own text begins: the body container's start, or, when the
+        headline sits inside that container, the first block of prose after it."""
+        start = self.order[self.content]
+        if self.title_element is None or not self._inside(self.title_element, self.content):
+            return start
+        for el in self.elements[self._end(self.title_element) + 1:self._end(self.content) + 1]:
+            if (isinstance(el.tag, str) and el.tag not in NON_CONTENT_TAGS
+                    and short_text(el, _MIN_LEAD_CHARS) is None):
+                return self.order[el]
+        return start
+
+    def _end(self, el: HtmlElement) -> int:
+        """Position of the last element inside el."""
+        while len(el):
+            el = el[-1]
+        return self.order[el]
 
     @cached_property
     def _lead(self) -> tuple[str | None, str | None]:
@@ -396,7 +425,7 @@ class ArticlePage:
         start = self.order[self.content]
         if self.title_element is not None and self._article_box is not None:
             title = self.order[self.title_element]
-            yield from self.elements[title + 1:start]
+            yield from self.elements[title + 1:self._head_end]
             top = self.order[self._article_box]
         else:
             title = start

@@ -22,6 +22,8 @@ BLOCK_TAGS = frozenset({
     "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "hr", "address",
 })  # fmt: skip
 IMAGE_TAGS = ("img", "amp-img")
+_BOX_TAGS = frozenset({"table", "div", "aside", "section", "figure"})
+_MIN_HEADLINE_CHARS = 20
 _BOLD_TAGS = frozenset({"b", "strong", "h2", "h3", "h4", "h5", "h6"})
 _ITALIC_TAGS = frozenset({"em", "i"})
 _NOISE = re.compile(
@@ -73,8 +75,9 @@ class _Style:
 class _Builder:
     """Accumulates inline text into paragraphs while walking the body tree."""
 
-    def __init__(self, page_url: str):
+    def __init__(self, page_url: str, skip: frozenset[HtmlElement] = frozenset()):
         self.page_url = page_url
+        self.skip = skip
         self.blocks: list[Block] = []
         self._parts: list[tuple[str, _Style]] = []
         self._align: str | None = None
@@ -115,9 +118,11 @@ class _Builder:
         self._uncaptioned = image if caption is None else None
 
 
-def extract_blocks(content: HtmlElement, page_url: str) -> list[Block]:
-    """Paragraphs and images of a content element, in document order."""
-    builder = _Builder(page_url)
+def extract_blocks(content: HtmlElement, page_url: str,
+                   skip: frozenset[HtmlElement] = frozenset()) -> list[Block]:
+    """Paragraphs and images of a content element, in document order, leaving out the
+    elements in `skip` (what precedes the body inside its container)."""
+    builder = _Builder(page_url, skip)
     builder.add_text(content.text, _Style())  # a body of bare text starts with no element
     _walk(content, builder, _Style())
     builder.flush()
@@ -161,8 +166,22 @@ def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
 
 
 def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
-    if not _is_noise(el):
+    if el not in builder.skip and not _is_noise(el) and not _is_related_box(el, builder.page_url):
         _visit_kept(el, builder, style)
+
+
+def _is_related_box(el: HtmlElement, page_url: str) -> bool:
+    """A box of the CMS that presents another article (its headline as a link, a teaser,
+    a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
+    Editorial boxes of text hold no such headline link and stay body."""
+    if el.tag not in _BOX_TAGS:
+        return False
+    for a in el.iter("a"):
+        href = urls.absolute(a.get("href"), page_url)
+        url = urls.canonicalize(href) if href else None
+        if url and urls.is_article_url(url) and len(text_of(a)) >= _MIN_HEADLINE_CHARS:
+            return True
+    return False
 
 
 def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style) -> None:
