@@ -100,6 +100,17 @@ def _same_title(a: str, b: str) -> bool:
     return a == b or (a in b and 2 * len(a) >= len(b)) or (b in a and 2 * len(b) >= len(a))
 
 
+def _date_text(text: str) -> datetime | None:
+    """The time a short text prints, if it is a full date (with its year, not relative)
+    and the text is mostly that date: "Cập nhật: 10:40 ngày 18/07/2024", not a sentence
+    that mentions a date, nor a line holding two dates."""
+    if len(_WORD.findall(text)) > _MAX_DATE_WORDS or len(_DATE_NUMBERS.findall(text)) > 1:
+        return None
+    parsed = dates.parse_date(text, now=_ANCHORS[0])
+    # Relative and year-less dates move with `now`: a full date does not.
+    return parsed if parsed and parsed == dates.parse_date(text, now=_ANCHORS[1]) else None
+
+
 class ArticlePage:
     """Parses one article page; `to_item()` is None for pages that are not articles."""
 
@@ -188,6 +199,22 @@ class ArticlePage:
         return extract_blocks(self.content, self.url, head)
 
     @cached_property
+    def _paragraphs(self) -> list[Paragraph]:
+        """The body's paragraphs, without a time line that opens it."""
+        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph)]
+        return paragraphs[1:] if self._opening_time is not None else paragraphs
+
+    @cached_property
+    def _opening_time(self) -> tuple[bool, datetime] | None:
+        """(labelled as an update, time) of a time line printed as the body's first
+        paragraph (older templates put it inside the body's cell)."""
+        first = next((b for b in self._blocks if isinstance(b, Paragraph)), None)
+        if first is None or len(first.text) > _MAX_DATE_TEXT:
+            return None
+        parsed = _date_text(first.text)
+        return (bool(_UPDATED_LABEL.match(first.text)), parsed) if parsed else None
+
+    @cached_property
     def _head_end(self) -> int:
         """Where the body's own text begins: the body container's start, or, when the
         headline sits inside that container, the first block of prose after it."""
@@ -210,7 +237,7 @@ class ArticlePage:
     def _lead(self) -> tuple[str | None, str | None]:
         """(sapo text as printed, text of a body paragraph that carried it, if any)."""
         described = self._description_block()
-        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph)]
+        paragraphs = self._paragraphs
         if described:
             first_text = paragraphs[0].text if paragraphs else None
             return described, (first_text if first_text == described else None)
@@ -262,8 +289,7 @@ class ArticlePage:
     @cached_property
     def _byline_paragraph(self) -> Paragraph | None:
         """The closing paragraph that credits the article, if the body ends with one."""
-        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph)]
-        last = paragraphs[-1] if paragraphs else None
+        last = self._paragraphs[-1] if self._paragraphs else None
         return last if last and looks_like_byline(last.text, last.emphasized) else None
 
     # -- fields ------------------------------------------------------------
@@ -322,7 +348,7 @@ class ArticlePage:
     def body(self) -> list[str]:
         skip = {id(self._byline_paragraph)}
         lead_paragraph = self._lead[1]
-        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph) and id(b) not in skip]
+        paragraphs = [p for p in self._paragraphs if id(p) not in skip]
         if lead_paragraph and paragraphs and paragraphs[0].text == lead_paragraph:
             paragraphs = paragraphs[1:]
         return [p.text for p in paragraphs]
@@ -413,7 +439,9 @@ class ArticlePage:
                                            or is_site_chrome(el)):
                 found.append((bool(_UPDATED_LABEL.match(text)), parsed))
                 if not found[-1][0]:
-                    break  # a published time: nothing further can win
+                    return found  # a published time: nothing further can win
+        if self._opening_time is not None:
+            found.append(self._opening_time)
         return found
 
     def _date_region(self) -> Iterator[HtmlElement]:
@@ -437,19 +465,13 @@ class ArticlePage:
                 yield el
 
     def _date_line(self, el: HtmlElement, text: str) -> datetime | None:
-        """The time a line prints, if it is a full date (with its year, not relative)
-        and the line is mostly that date: "Cập nhật: 10:40 ngày 18/07/2024", not a
-        sentence that mentions a date, nor an element holding two dates."""
+        """The time an element gives: its machine-readable attribute, else its text."""
         machine = el.get("datetime") or el.get("content")
         if machine:
             parsed = dates.parse_iso_datetime(machine)
             if parsed:
                 return parsed
-        if len(_WORD.findall(text)) > _MAX_DATE_WORDS or len(_DATE_NUMBERS.findall(text)) > 1:
-            return None
-        parsed = dates.parse_date(text, now=_ANCHORS[0])
-        # Relative and year-less dates move with `now`: a full date does not.
-        return parsed if parsed and parsed == dates.parse_date(text, now=_ANCHORS[1]) else None
+        return _date_text(text)
 
     def _machine_date(self) -> datetime | None:
         value = meta_content(self.root, "article:published_time", "datePublished",

@@ -24,6 +24,9 @@ BLOCK_TAGS = frozenset({
 IMAGE_TAGS = ("img", "amp-img")
 _BOX_TAGS = frozenset({"table", "div", "aside", "section", "figure"})
 _MIN_HEADLINE_CHARS = 20
+_LIST_TAGS = frozenset({"ul", "ol", "nav", "menu"})
+_MAX_LINK_LIST_CHARS = 300
+_LINK_LIST_SHARE = 0.8
 _BOLD_TAGS = frozenset({"b", "strong", "h2", "h3", "h4", "h5", "h6"})
 _ITALIC_TAGS = frozenset({"em", "i"})
 _NOISE = re.compile(
@@ -166,8 +169,19 @@ def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
 
 
 def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
-    if el not in builder.skip and not _is_noise(el) and not _is_related_box(el, builder.page_url):
+    if el not in builder.skip and not _is_noise(el) and not _is_link_list(el) and not (
+            _is_related_box(el, builder.page_url)):
         _visit_kept(el, builder, style)
+
+
+def _is_link_list(el: HtmlElement) -> bool:
+    """A list or bar of links only (a menu, a breadcrumb, a share bar), not prose."""
+    if el.tag not in _LIST_TAGS or next(el.iter("a"), None) is None:
+        return False
+    text = short_text(el, _MAX_LINK_LIST_CHARS)
+    if not text:
+        return False
+    return sum(len(text_of(a)) for a in el.iter("a")) >= _LINK_LIST_SHARE * len(text)
 
 
 def _is_related_box(el: HtmlElement, page_url: str) -> bool:
