@@ -41,3 +41,16 @@ def test_validate_and_merge_a_mixed_file(tmp_path, capsys):
     assert merged == [V1, V2]  # ordered by article id, each as it was read
     assert list(merged[1]) == list(ARTICLE_FIELDS)
     assert cli.main(["validate", str(output)]) == 0
+
+
+def test_a_record_breaking_its_version_fails_validate_and_is_not_merged(tmp_path, capsys):
+    broken = [without(V2, "modified_at"), {**V1, "article_id": "9", "modified_at": None}]
+    source = write(tmp_path / "broken.jsonl", line(V2), *(line(r) for r in broken))
+    assert cli.main(["validate", str(source)]) == 1
+    out = capsys.readouterr().out
+    assert f"{source}: 3 records, 1 valid, 2 invalid" in out
+    assert "modified_at" in out
+    output = tmp_path / "corpus.jsonl"
+    assert cli.main(["merge", str(source), "-o", str(output)]) == 0
+    assert read_jsonl(output) == [V2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl", "corpus.jsonl"]
