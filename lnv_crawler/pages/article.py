@@ -255,8 +255,11 @@ class ArticlePage:
             return None
         start = self.order[self.content]
         after = self.order[self.title_element] if self.title_element is not None else -1
+        # With the headline inside the body's container, the lead may be the first
+        # block of prose after it.
+        end = self._head_end + 1 if self._head_end != start else start
         around_body = set(self.content.iterancestors())
-        candidates = [el for el in self.elements[after + 1:start]
+        candidates = [el for el in self.elements[after + 1:end]
                       if isinstance(el.tag, str) and el not in around_body
                       and (_SAPO_CLASS.search(el.get("class", "")) or (
                           el.get("itemprop") == "description" and el.tag != "meta"))]
