@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -438,6 +438,8 @@ class ArticlePage:
             if not text or (not _YEAR.search(text) and not el.get("datetime")):
                 continue
             parsed = self._date_line(el, text)
+            if parsed is not None and parsed.time() == time() and el.getnext() is not None:
+                parsed = self._with_clock_after(el, text, parsed)
             if parsed is not None and not (el.xpath("ancestor-or-self::a | ancestor::li")
                                            or is_site_chrome(el)):
                 found.append((bool(_UPDATED_LABEL.match(text)), parsed))
@@ -466,6 +468,13 @@ class ArticlePage:
         for el in reversed(self.elements[top:title]):
             if el not in around:
                 yield el
+
+    def _with_clock_after(self, el: HtmlElement, text: str, day: datetime) -> datetime:
+        """A date whose clock time is printed in the next element ("<span>16/03/2022</span>
+        <span>10:05</span>" inside a longer bar), else the date at 00:00."""
+        after = short_text(el.getnext(), _MAX_DATE_TEXT)
+        joined = _date_text(f"{text} {after}") if after else None
+        return joined if joined is not None and joined.date() == day.date() else day
 
     def _date_line(self, el: HtmlElement, text: str) -> datetime | None:
         """The time an element gives: its machine-readable attribute, else its text."""
