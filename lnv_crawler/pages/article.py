@@ -85,6 +85,7 @@ _MAX_CRUMBS = 3  # home, category, subcategory: a menu has more
 _MIN_LEAD_CHARS = 60  # a lead is a sentence or two; a time line or a crumb is shorter
 _CLOSING_LEVELS = 3  # the body container, its wrapper, the wrapper's box
 _ALIGN_RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
+_MAX_ITEM_CHARS = 300  # a list item: a headline, a date, maybe a teaser
 _MAX_DATE_WORDS = 8  # "Thứ Hai, 08/04/2019 09:45 (GMT+7) | Lượt xem: 4186" has five
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _DATE_NUMBERS = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d\d-\d\d|năm\s*\d{4}")
@@ -441,7 +442,7 @@ class ArticlePage:
             if parsed is not None and parsed.time() == time() and el.getnext() is not None:
                 parsed = self._with_clock_after(el, text, parsed)
             if parsed is not None and not (el.xpath("ancestor-or-self::a | ancestor::li")
-                                           or is_site_chrome(el)):
+                                           or is_site_chrome(el) or self._beside_link(el)):
                 found.append((bool(_UPDATED_LABEL.match(text)), parsed))
                 if not found[-1][0]:
                     return found  # a published time: nothing further can win
@@ -468,6 +469,20 @@ class ArticlePage:
         for el in reversed(self.elements[top:title]):
             if el not in around:
                 yield el
+
+    def _beside_link(self, el: HtmlElement) -> bool:
+        """Printed with a link to another article, in a box the size of a list item
+        (the line itself or its parent): the date of that item."""
+        parent = el.getparent()
+        boxes = [el]
+        if parent is not None and short_text(parent, _MAX_ITEM_CHARS) is not None:
+            boxes.append(parent)
+        for a in (a for box in boxes for a in box.iter("a")):
+            href = urls.absolute(a.get("href"), self.url)
+            url = urls.canonicalize(href) if href else None
+            if url and url != self.url and urls.is_article_url(url):
+                return True
+        return False
 
     def _with_clock_after(self, el: HtmlElement, text: str, day: datetime) -> datetime:
         """A date whose clock time is printed in the next element ("<span>16/03/2022</span>
