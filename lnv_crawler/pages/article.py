@@ -83,6 +83,7 @@ _MAX_DATE_TEXT = 120
 _CRUMB_REACH = 20  # elements above the headline where its breadcrumb may sit
 _MAX_CRUMBS = 3  # home, category, subcategory: a menu has more
 _MIN_LEAD_CHARS = 60  # a lead is a sentence or two; a time line or a crumb is shorter
+_INLINE_TAGS = frozenset({"span", "font", "strong", "b", "em", "i", "u", "a"})
 _CLOSING_LEVELS = 3  # the body container, its wrapper, the wrapper's box
 _ALIGN_RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
 _MAX_ITEM_CHARS = 300  # a list item: a headline, a date, maybe a teaser
@@ -110,6 +111,12 @@ def _date_text(text: str) -> datetime | None:
     parsed = dates.parse_date(text, now=_ANCHORS[0])
     # Relative and year-less dates move with `now`: a full date does not.
     return parsed if parsed and parsed == dates.parse_date(text, now=_ANCHORS[1]) else None
+
+
+def _inline_text_length(el: HtmlElement) -> int:
+    """Characters of an element's own text and of its inline children's (one level)."""
+    parts = [el.text, *(t for c in el if c.tag in _INLINE_TAGS for t in (c.text, c.tail))]
+    return sum(len(t.strip()) for t in parts if t)
 
 
 class ArticlePage:
@@ -181,6 +188,8 @@ class ArticlePage:
         for el in self.root.iter("div", "td", "article", "section", "main"):
             score = sum(len(normalize_text(t)) for t in (el.text, *(c.tail for c in el)) if t)
             score += sum(len(text_of(p)) for p in el if p.tag == "p")
+            # Paragraphs set as <div>s: their own text (not a wrapper's whole subtree).
+            score += sum(_inline_text_length(d) for d in el if d.tag == "div")
             if score > best_score:
                 best, best_score = el, score
         return best
