@@ -10,7 +10,7 @@ from typing import Any
 def article(article_id: str = "123", **changes: Any) -> dict[str, Any]:
     """A valid record (contract §3), with some fields replaced."""
     record = {
-        "schema_version": 1,
+        "schema_version": 2,
         "url": f"https://langngheviet.com.vn/lang-gom-bat-trang-vao-mua-tet-{article_id}.html",
         "article_id": article_id,
         "title": "Làng gốm Bát Tràng vào mùa Tết",
@@ -22,6 +22,7 @@ def article(article_id: str = "123", **changes: Any) -> dict[str, Any]:
         "byline": "Bài, ảnh: Công Du",
         "authors": ["Công Du"],
         "published_at": "2022-03-15T08:30:00+07:00",
+        "modified_at": None,
         "category": "Làng nghề",
         "tags": ["Bát Tràng", "OCOP"],
         "links": [{"section": "related", "url": "https://langngheviet.com.vn/ocop-ha-noi-456.html",

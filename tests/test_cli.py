@@ -330,7 +330,7 @@ def test_merge_tie_goes_to_the_later_file(tmp_path):
 def test_merge_skips_bad_lines_and_writes_utf8_in_contract_order(tmp_path, capsys):
     reordered = dict(reversed(article("7").items()))
     source = write(tmp_path / "in.jsonl", line(reordered), b"{", b"\xff",
-                   line(article("8", schema_version=2)))
+                   line(article("8", schema_version=3)))
     output = tmp_path / "corpus.jsonl"
     assert cli.main(["merge", str(source), "-o", str(output)]) == 0
     captured = capsys.readouterr()

@@ -8,16 +8,19 @@ so a template that differs from MasterCMS's still yields a full record.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import datetime, time, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
 
 from .. import dates, urls
 from ..items import SCHEMA_VERSION
 from ..text import normalize_or_none, normalize_text
-from .body import Image, Paragraph, extract_blocks
-from .byline import authors_of, looks_like_byline
+from .agency import has_agency_code, split_agency
+from .body import Image, Paragraph, block_of, extract_blocks
+from .byline import MAX_BYLINE_CHARS, authors_of, looks_like_byline
 from .dom import (
+    NON_CONTENT_TAGS,
     HtmlElement,
     document_order,
     has_text,
@@ -28,6 +31,7 @@ from .dom import (
     ld_value,
     meta_content,
     parse_html,
+    short_text,
     text_of,
 )
 from .sections import LinkLists
@@ -61,13 +65,6 @@ _TITLE_XPATHS = (
     "//h1",
 )
 _SAPO_CLASS = re.compile(r"sapo|desc|lead|summary|intro")
-_DATE_XPATHS = (
-    '//*[contains(@class, "article-date")]',
-    '//*[@itemprop="datePublished" and not(self::meta)]',
-    "//time",
-    '//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "publish")'
-    ' or contains(@id, "date")]',
-)
 _CATEGORY_XPATHS = (
     '//li[contains(@class, "menu-alias")]//a',
     '//*[contains(@class, "breadcrumb") or contains(@class, "crumb")'
@@ -80,10 +77,23 @@ _CATEGORY_XPATHS = (
     '//nav[contains(@aria-label, "breadcrumb")]//a',
 )
 _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)\s*:?\s*$", re.IGNORECASE)
-_AGENCY = re.compile(r"^\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?P<rest>\S.*)$", re.S)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
+_CRUMB_REACH = 20  # elements above the headline where its breadcrumb may sit
+_MAX_CRUMBS = 3  # home, category, subcategory: a menu has more
+_MIN_LEAD_CHARS = 60  # a lead is a sentence or two; a time line or a crumb is shorter
+_INLINE_TAGS = frozenset({"span", "font", "strong", "b", "em", "i", "u", "a"})
+_CLOSING_LEVELS = 3  # the body container, its wrapper, the wrapper's box
+_ALIGN_RIGHT = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
+_MAX_ITEM_CHARS = 300  # a list item: a headline, a date, maybe a teaser
+_MAX_DATE_WORDS = 8  # "Thứ Hai, 08/04/2019 09:45 (GMT+7) | Lượt xem: 4186" has five
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_DATE_NUMBERS = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d\d-\d\d|năm\s*\d{4}")
+_WORD = re.compile(r"[^\W\d_]+")
+_UPDATED_LABEL = re.compile(r"^\W*(?:cập nhật|updated?|last updated|sửa lúc|chỉnh sửa)\b",
+                            re.IGNORECASE)
+_ANCHORS = (datetime(2090, 1, 1, tzinfo=timezone.utc), datetime(2091, 7, 1, tzinfo=timezone.utc))
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -92,15 +102,21 @@ def _same_title(a: str, b: str) -> bool:
     return a == b or (a in b and 2 * len(a) >= len(b)) or (b in a and 2 * len(b) >= len(a))
 
 
-def split_agency(text: str | None) -> tuple[str | None, str | None]:
-    """'LNV - Để giúp…' -> ('LNV', 'Để giúp…'); text without a code -> (None, text)."""
-    text = normalize_or_none(text)
-    if text is None:
-        return None, None
-    match = _AGENCY.match(text)
-    if match:
-        return match.group("code"), match.group("rest").strip()
-    return None, text
+def _date_text(text: str) -> datetime | None:
+    """The time a short text prints, if it is a full date (with its year, not relative)
+    and the text is mostly that date: "Cập nhật: 10:40 ngày 18/07/2024", not a sentence
+    that mentions a date, nor a line holding two dates."""
+    if len(_WORD.findall(text)) > _MAX_DATE_WORDS or len(_DATE_NUMBERS.findall(text)) > 1:
+        return None
+    parsed = dates.parse_date(text, now=_ANCHORS[0])
+    # Relative and year-less dates move with `now`: a full date does not.
+    return parsed if parsed and parsed == dates.parse_date(text, now=_ANCHORS[1]) else None
+
+
+def _inline_text_length(el: HtmlElement) -> int:
+    """Characters of an element's own text and of its inline children's (one level)."""
+    parts = [el.text, *(t for c in el if c.tag in _INLINE_TAGS for t in (c.text, c.tail))]
+    return sum(len(t.strip()) for t in parts if t)
 
 
 class ArticlePage:
@@ -172,25 +188,72 @@ class ArticlePage:
         for el in self.root.iter("div", "td", "article", "section", "main"):
             score = sum(len(normalize_text(t)) for t in (el.text, *(c.tail for c in el)) if t)
             score += sum(len(text_of(p)) for p in el if p.tag == "p")
+            # Paragraphs set as <div>s: their own text (not a wrapper's whole subtree).
+            score += sum(_inline_text_length(d) for d in el if d.tag == "div")
             if score > best_score:
                 best, best_score = el, score
         return best
 
     @cached_property
     def _blocks(self) -> list[Paragraph | Image]:
-        return extract_blocks(self.content, self.url) if self.content is not None else []
+        if self.content is None:
+            return []
+        start = self.order[self.content]
+        if self._head_end == start:
+            return extract_blocks(self.content, self.url)
+        # The headline sits inside the body's container: what precedes the first block
+        # of prose after it (breadcrumb, headline, time line, share bar) is not body.
+        around = set(self.elements[self._head_end].iterancestors())
+        head = frozenset(el for el in self.elements[start + 1:self._head_end]
+                         if el not in around)
+        return extract_blocks(self.content, self.url, head)
+
+    @cached_property
+    def _paragraphs(self) -> list[Paragraph]:
+        """The body's paragraphs, without a time line that opens it."""
+        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph)]
+        return paragraphs[1:] if self._opening_time is not None else paragraphs
+
+    @cached_property
+    def _opening_time(self) -> tuple[bool, datetime] | None:
+        """(labelled as an update, time) of a time line printed as the body's first
+        paragraph (older templates put it inside the body's cell)."""
+        first = next((b for b in self._blocks if isinstance(b, Paragraph)), None)
+        if first is None or len(first.text) > _MAX_DATE_TEXT:
+            return None
+        parsed = _date_text(first.text)
+        return (bool(_UPDATED_LABEL.match(first.text)), parsed) if parsed else None
+
+    @cached_property
+    def _head_end(self) -> int:
+        """Where the body's own text begins: the body container's start, or, when the
+        headline sits inside that container, the first block of prose after it."""
+        start = self.order[self.content]
+        if self.title_element is None or not self._inside(self.title_element, self.content):
+            return start
+        for el in self.elements[self._end(self.title_element) + 1:self._end(self.content) + 1]:
+            if (isinstance(el.tag, str) and el.tag not in NON_CONTENT_TAGS
+                    and short_text(el, _MIN_LEAD_CHARS) is None):
+                return self.order[el]
+        return start
+
+    def _end(self, el: HtmlElement) -> int:
+        """Position of the last element inside el."""
+        while len(el):
+            el = el[-1]
+        return self.order[el]
 
     @cached_property
     def _lead(self) -> tuple[str | None, str | None]:
         """(sapo text as printed, text of a body paragraph that carried it, if any)."""
         described = self._description_block()
-        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph)]
+        paragraphs = self._paragraphs
         if described:
             first_text = paragraphs[0].text if paragraphs else None
             return described, (first_text if first_text == described else None)
         if paragraphs:
             lead = paragraphs[0]
-            has_code = _AGENCY.match(lead.text) is not None
+            has_code = has_agency_code(lead.text)
             if has_code or (lead.emphasized and len(lead.text) >= 80):
                 return lead.text, lead.text
         return None, None
@@ -202,8 +265,11 @@ class ArticlePage:
             return None
         start = self.order[self.content]
         after = self.order[self.title_element] if self.title_element is not None else -1
+        # With the headline inside the body's container, the lead may be the first
+        # block of prose after it.
+        end = self._head_end + 1 if self._head_end != start else start
         around_body = set(self.content.iterancestors())
-        candidates = [el for el in self.elements[after + 1:start]
+        candidates = [el for el in self.elements[after + 1:end]
                       if isinstance(el.tag, str) and el not in around_body
                       and (_SAPO_CLASS.search(el.get("class", "")) or (
                           el.get("itemprop") == "description" and el.tag != "meta"))]
@@ -213,13 +279,30 @@ class ArticlePage:
             text = text_of(el)
             if len(text) >= 20:
                 return text
+        return None if candidates else self._unclassed_lead(start, after, around_body)
+
+    def _unclassed_lead(self, start: int, after: int,
+                        around_body: set[HtmlElement]) -> str | None:
+        """Without a lead class: the block of prose between the headline and the body
+        nearest the body (not the time line, a bar of share links, the breadcrumb)."""
+        if self.title_element is None:  # from the top of the body's nearest boxes
+            after = self.order[list(self.content.iterancestors())[:3][-1]]
+        for el in reversed(self.elements[after + 1:start]):
+            if not isinstance(el.tag, str) or el in around_body or el.tag in NON_CONTENT_TAGS:
+                continue
+            text = text_of(el)
+            if len(text) < _MIN_LEAD_CHARS:
+                continue
+            linked = sum(len(text_of(a)) for a in el.iter("a"))
+            if linked < 0.3 * len(text) and not (
+                    el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el)):
+                return text
         return None
 
     @cached_property
     def _byline_paragraph(self) -> Paragraph | None:
         """The closing paragraph that credits the article, if the body ends with one."""
-        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph)]
-        last = paragraphs[-1] if paragraphs else None
+        last = self._paragraphs[-1] if self._paragraphs else None
         return last if last and looks_like_byline(last.text, last.emphasized) else None
 
     # -- fields ------------------------------------------------------------
@@ -278,7 +361,7 @@ class ArticlePage:
     def body(self) -> list[str]:
         skip = {id(self._byline_paragraph)}
         lead_paragraph = self._lead[1]
-        paragraphs = [b for b in self._blocks if isinstance(b, Paragraph) and id(b) not in skip]
+        paragraphs = [p for p in self._paragraphs if id(p) not in skip]
         if lead_paragraph and paragraphs and paragraphs[0].text == lead_paragraph:
             paragraphs = paragraphs[1:]
         return [p.text for p in paragraphs]
@@ -295,6 +378,9 @@ class ArticlePage:
     def byline(self) -> str | None:
         if self._byline_paragraph is not None:
             return self._byline_paragraph.text
+        closing = self._closing_block()
+        if closing is not None and looks_like_byline(closing.text, closing.emphasized):
+            return closing.text
         for el in self.root.xpath('//*[contains(@class, "author") or contains(@class, "byline")'
                                   ' or (@itemprop="author" and not(self::meta))]'):
             text = text_of(el)
@@ -302,53 +388,126 @@ class ArticlePage:
                 return text
         return None
 
+    def _closing_block(self) -> Paragraph | None:
+        """The first block after the body container, or after the wrapper around it
+        (the credit's places in MasterCMS pages), before tags and link lists; None
+        at an empty slot (`<p align="right"><i></i></p>`): the page credits no one."""
+        container = self.content
+        for _ in range(_CLOSING_LEVELS):
+            if container is None or container is self._article_box:
+                return None
+            for el in container.itersiblings():
+                if not isinstance(el.tag, str) or el.tag in NON_CONTENT_TAGS:
+                    continue
+                if has_text(el):
+                    return self._credit_in(el)
+                if el.tag == "p" or el.get("align") or _ALIGN_RIGHT.search(el.get("style", "")):
+                    return None
+            container = container.getparent()
+        return None
+
+    def _credit_in(self, el: HtmlElement) -> Paragraph | None:
+        """The block itself, or its first part while it is too long for a credit."""
+        while short_text(el, MAX_BYLINE_CHARS) is None:
+            part = next((c for c in el if isinstance(c.tag, str) and has_text(c)), None)
+            if part is None:
+                return None
+            el = part
+        return block_of(el, self.url)
+
     def authors(self) -> list[str]:
         return authors_of(self.byline())
 
     def published_at(self) -> str | None:
-        found = self._visible_date() or self._machine_date()
+        printed = next((found for updated, found in self._printed_dates if not updated), None)
+        found = printed or self._machine_date() or next(
+            (found for _, found in self._printed_dates), None)
         return dates.to_iso(found) if found else None
 
-    def _visible_date(self) -> datetime | None:
-        """The printed time in the article's own box, nearest the headline: never a
-        date of the site's header, of a list item, or inside the body."""
-        anchor = self.title_element if self.title_element is not None else self.content
-        for box in self._date_boxes():
-            for xpath in _DATE_XPATHS:
-                found = [el for el in self.root.xpath(xpath) if self._may_hold_date(el, box)]
-                found.sort(key=lambda el: abs(self.order[el] - self.order[anchor]))
-                for el in found:
-                    parsed = self._parse_date_element(el)
-                    if parsed:
-                        return parsed
-        return None
+    def modified_at(self) -> str | None:
+        """The page's own last-modified time: metadata, else a printed "Cập nhật" time."""
+        value = meta_content(self.root, "article:modified_time", "og:updated_time",
+                             "dateModified")
+        if not value:
+            found = ld_value(self.ld, "dateModified", _ARTICLE_TYPES)
+            value = found if isinstance(found, str) else None
+        modified = dates.parse_iso_datetime(value) if value else None
+        if modified is None:
+            modified = next((found for updated, found in self._printed_dates if updated), None)
+        return dates.to_iso(modified) if modified else None
 
-    def _date_boxes(self) -> list[HtmlElement]:
-        """Where to look for the printed time: the headline-and-body box, or without a
-        headline, the body's nearest ancestors, narrowest first."""
-        if self._article_box is not None:
-            return [self._article_box]
+    @cached_property
+    def _printed_dates(self) -> list[tuple[bool, datetime]]:
+        """(labelled as an update, time) of the date lines printed around the headline:
+        those between the headline and the body in page order, then those above the
+        headline, nearest first. Whatever the element or class; never inside the body,
+        a link or a list item, nor in the site's header."""
+        found: list[tuple[bool, datetime]] = []
+        for el in self._date_region():
+            text = short_text(el, _MAX_DATE_TEXT)
+            if not text or (not _YEAR.search(text) and not el.get("datetime")):
+                continue
+            parsed = self._date_line(el, text)
+            if parsed is not None and parsed.time() == time() and el.getnext() is not None:
+                parsed = self._with_clock_after(el, text, parsed)
+            if parsed is not None and not (el.xpath("ancestor-or-self::a | ancestor::li")
+                                           or is_site_chrome(el) or self._beside_link(el)):
+                found.append((bool(_UPDATED_LABEL.match(text)), parsed))
+                if not found[-1][0]:
+                    return found  # a published time: nothing further can win
+        if self._opening_time is not None:
+            found.append(self._opening_time)
+        return found
+
+    def _date_region(self) -> Iterator[HtmlElement]:
+        """Elements after the headline up to the body, then before the headline (inside
+        the headline-and-body box) backwards; without a headline, the body's nearest
+        ancestors before the body, backwards."""
         if self.content is None:
-            return []
-        return list(self.content.iterancestors())[:3]
+            return
+        start = self.order[self.content]
+        if self.title_element is not None and self._article_box is not None:
+            title = self.order[self.title_element]
+            yield from self.elements[title + 1:self._head_end]
+            top = self.order[self._article_box]
+        else:
+            title = start
+            boxes = list(self.content.iterancestors())[:3]
+            top = self.order[boxes[-1]] if boxes else start
+        around = set(self.content.iterancestors())
+        for el in reversed(self.elements[top:title]):
+            if el not in around:
+                yield el
 
-    def _may_hold_date(self, el: HtmlElement, box: HtmlElement) -> bool:
-        if not self._inside(el, box) or self._inside(el, self.content):
-            return False
-        return not (el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el))
+    def _beside_link(self, el: HtmlElement) -> bool:
+        """Printed with a link to another article, in a box the size of a list item
+        (the line itself or its parent): the date of that item."""
+        parent = el.getparent()
+        boxes = [el]
+        if parent is not None and short_text(parent, _MAX_ITEM_CHARS) is not None:
+            boxes.append(parent)
+        for a in (a for box in boxes for a in box.iter("a")):
+            href = urls.absolute(a.get("href"), self.url)
+            url = urls.canonicalize(href) if href else None
+            if url and url != self.url and urls.is_article_url(url):
+                return True
+        return False
 
-    def _parse_date_element(self, el: HtmlElement) -> datetime | None:
+    def _with_clock_after(self, el: HtmlElement, text: str, day: datetime) -> datetime:
+        """A date whose clock time is printed in the next element ("<span>16/03/2022</span>
+        <span>10:05</span>" inside a longer bar), else the date at 00:00."""
+        after = short_text(el.getnext(), _MAX_DATE_TEXT)
+        joined = _date_text(f"{text} {after}") if after else None
+        return joined if joined is not None and joined.date() == day.date() else day
+
+    def _date_line(self, el: HtmlElement, text: str) -> datetime | None:
+        """The time an element gives: its machine-readable attribute, else its text."""
         machine = el.get("datetime") or el.get("content")
         if machine:
             parsed = dates.parse_iso_datetime(machine)
             if parsed:
                 return parsed
-        parts = [text_of(p) for p in el.xpath('.//*[contains(@class, "format_date")]'
-                                                ' | .//*[contains(@class, "format_time")]')]
-        text = " ".join(parts) if parts else text_of(el)
-        if not text or len(text) > _MAX_DATE_TEXT:
-            return None
-        return dates.parse_date(text, now=self.now)
+        return _date_text(text)
 
     def _machine_date(self) -> datetime | None:
         value = meta_content(self.root, "article:published_time", "datePublished",
@@ -376,7 +535,26 @@ class ArticlePage:
         found = ld_value(self.ld, "articleSection", _ARTICLE_TYPES)
         if isinstance(found, list):
             found = found[0] if found else None
-        return normalize_or_none(found) if isinstance(found, str) else None
+        return normalize_or_none(found) if isinstance(found, str) else self._unclassed_crumb()
+
+    def _unclassed_crumb(self) -> str | None:
+        """Without breadcrumb markup or metadata: the last link of the bar of links
+        nearest above the headline (or the body), when that bar opens with a home link
+        ("Trang chủ » Khuyến công")."""
+        anchor = self.title_element if self.title_element is not None else self.content
+        if anchor is None:
+            return None
+        top = self.order[anchor]
+        above = self.elements[max(0, top - _CRUMB_REACH):top]
+        last = next((el for el in reversed(above) if el.tag == "a"), None)
+        for bar in list(last.iterancestors())[:2] if last is not None else []:
+            links = list(bar.iter("a"))
+            first = links[0]
+            if len(links) <= _MAX_CRUMBS and (_HOME_CRUMB.match(text_of(first))
+                                              or first.get("href") == "/"):
+                names = [text_of(a) for a in links[1:] if self.order[a] <= self.order[last]]
+                return next((n for n in reversed(names) if n and n != self.title()), None)
+        return None
 
     def tags(self) -> list[str]:
         anchors = self.root.xpath(
@@ -442,6 +620,7 @@ class ArticlePage:
             "byline": self.byline(),
             "authors": self.authors(),
             "published_at": self.published_at(),
+            "modified_at": self.modified_at(),
             "category": self.category(),
             "tags": self.tags(),
             "links": self.links(),

@@ -22,6 +22,11 @@ BLOCK_TAGS = frozenset({
     "pre", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "hr", "address",
 })  # fmt: skip
 IMAGE_TAGS = ("img", "amp-img")
+_BOX_TAGS = frozenset({"table", "div", "aside", "section", "figure"})
+_MIN_HEADLINE_CHARS = 20
+_LIST_TAGS = frozenset({"ul", "ol", "nav", "menu"})
+_MAX_LINK_LIST_CHARS = 300
+_LINK_LIST_SHARE = 0.8
 _BOLD_TAGS = frozenset({"b", "strong", "h2", "h3", "h4", "h5", "h6"})
 _ITALIC_TAGS = frozenset({"em", "i"})
 _NOISE = re.compile(
@@ -33,6 +38,7 @@ _NOISE = re.compile(
 _INLINE_LIST_HEAD = re.compile(
     r"^(?:tin liên quan|bài liên quan|tin bài liên quan|đọc thêm|xem thêm|mời xem|"
     r"có thể bạn quan tâm|tin cùng chuyên mục)\b", re.IGNORECASE)
+_AD_LABEL = re.compile(r"^(?:quảng cáo|advertisement|advertising|ads?|qc|tài trợ)$", re.IGNORECASE)
 _CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|legend|image-?note|photo-?note")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)")
@@ -72,8 +78,9 @@ class _Style:
 class _Builder:
     """Accumulates inline text into paragraphs while walking the body tree."""
 
-    def __init__(self, page_url: str):
+    def __init__(self, page_url: str, skip: frozenset[HtmlElement] = frozenset()):
         self.page_url = page_url
+        self.skip = skip
         self.blocks: list[Block] = []
         self._parts: list[tuple[str, _Style]] = []
         self._align: str | None = None
@@ -102,6 +109,8 @@ class _Builder:
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
             image.caption = text  # "<p><img></p><p><em>caption</em></p>"
             return
+        if len(text) <= 20 and _AD_LABEL.match(text):
+            return  # the label of an ad slot, whatever its class
         emphasized = bold or italic or self._align == "right"
         self.blocks.append(Paragraph(text, emphasized, caption_like))
 
@@ -112,9 +121,12 @@ class _Builder:
         self._uncaptioned = image if caption is None else None
 
 
-def extract_blocks(content: HtmlElement, page_url: str) -> list[Block]:
-    """Paragraphs and images of a content element, in document order."""
-    builder = _Builder(page_url)
+def extract_blocks(content: HtmlElement, page_url: str,
+                   skip: frozenset[HtmlElement] = frozenset()) -> list[Block]:
+    """Paragraphs and images of a content element, in document order, leaving out the
+    elements in `skip` (what precedes the body inside its container)."""
+    builder = _Builder(page_url, skip)
+    builder.add_text(content.text, _Style())  # a body of bare text starts with no element
     _walk(content, builder, _Style())
     builder.flush()
     return builder.blocks
@@ -146,10 +158,48 @@ def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
         builder.add_text(child.tail, style)
 
 
+def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
+    """The one paragraph an element outside the body prints (a closing credit after
+    the body container), with how it is set; None when it is not one paragraph."""
+    builder = _Builder(page_url)
+    _visit_kept(el, builder, _Style())
+    builder.flush()
+    blocks = builder.blocks
+    return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Paragraph) else None
+
+
 def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
+    if el not in builder.skip and not _is_noise(el) and not _is_link_list(el) and not (
+            _is_related_box(el, builder.page_url)):
+        _visit_kept(el, builder, style)
+
+
+def _is_link_list(el: HtmlElement) -> bool:
+    """A list or bar of links only (a menu, a breadcrumb, a share bar), not prose."""
+    if el.tag not in _LIST_TAGS or next(el.iter("a"), None) is None:
+        return False
+    text = short_text(el, _MAX_LINK_LIST_CHARS)
+    if not text:
+        return False
+    return sum(len(text_of(a)) for a in el.iter("a")) >= _LINK_LIST_SHARE * len(text)
+
+
+def _is_related_box(el: HtmlElement, page_url: str) -> bool:
+    """A box of the CMS that presents another article (its headline as a link, a teaser,
+    a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
+    Editorial boxes of text hold no such headline link and stay body."""
+    if el.tag not in _BOX_TAGS:
+        return False
+    for a in el.iter("a"):
+        href = urls.absolute(a.get("href"), page_url)
+        url = urls.canonicalize(href) if href else None
+        if url and urls.is_article_url(url) and len(text_of(a)) >= _MIN_HEADLINE_CHARS:
+            return True
+    return False
+
+
+def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     tag = el.tag
-    if _is_noise(el):
-        return
     if tag == "br":
         _line_break(el, builder)
         return

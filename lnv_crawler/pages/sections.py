@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .. import dates, urls
 from ..text import normalize_text
+from .agency import split_agency
 from .dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of
 
 SECTION_LABELS: dict[str, str] = {
@@ -314,7 +315,7 @@ class LinkLists:
             items.setdefault((section, link.url), []).append(link)
         return [
             {"section": section, "url": url, "title": self._title(anchors),
-             "summary": self._summary(anchors)}
+             "summary": split_agency(self._summary(anchors))[1]}
             for (section, url), anchors in items.items()
         ]
 

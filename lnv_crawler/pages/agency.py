@@ -1,0 +1,25 @@
+"""The agency code that opens a lead ("LNV - ", "OVN – "), shared by the sapo and the
+link lists' summaries (contract §3: both are printed without it)."""
+
+from __future__ import annotations
+
+import re
+
+from ..text import normalize_or_none
+
+_AGENCY = re.compile(r"^\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?P<rest>\S.*)$", re.S)
+
+
+def has_agency_code(text: str) -> bool:
+    return _AGENCY.match(text) is not None
+
+
+def split_agency(text: str | None) -> tuple[str | None, str | None]:
+    """'LNV - Để giúp…' -> ('LNV', 'Để giúp…'); text without a code -> (None, text)."""
+    text = normalize_or_none(text)
+    if text is None:
+        return None, None
+    match = _AGENCY.match(text)
+    if match:
+        return match.group("code"), match.group("rest").strip()
+    return None, text
