@@ -78,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
                    if p.with_name(f"{p.stem}.expected.json").exists())
     for page in pages:
         expected = json.loads(page.with_name(f"{page.stem}.expected.json").read_text("utf-8"))
+        unknown = sorted(k for k in expected if not k.startswith("_") and k not in FIELDS)
+        if unknown:  # a misspelt field would silently go unscored
+            print(f"{page.stem}.expected.json: unknown fields {', '.join(unknown)}",
+                  file=sys.stderr)
+            return 2
         got = measured(parse(page, expected))
         for field in FIELDS:
             if field not in expected:
