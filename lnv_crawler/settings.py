@@ -57,10 +57,10 @@ LNV_STATE_DIR = "output/.state"
 # at most LNV_MAX_LINKS_PER_PAGE links are followed from one page (0: no limit);
 # LNV_MAX_RUN_MINUTES ends a run gracefully, like a SIGTERM (0: no limit).
 LNV_LISTING_STOP_AFTER = 1
-LNV_RECHECK_DAYS = 3
-LNV_DEAD_LINK_DAYS = 7
+LNV_RECHECK_DAYS = 3.0  # days: fractions allowed
+LNV_DEAD_LINK_DAYS = 7.0
 LNV_MAX_LINKS_PER_PAGE = 300
-LNV_MAX_RUN_MINUTES = 0
+LNV_MAX_RUN_MINUTES = 0.0
 # Retries before new links: Scrapy lowers a retry's priority by 1 by default, so a
 # flood of new links could starve it; raised above every priority the spider gives.
 RETRY_PRIORITY_ADJUST = 100

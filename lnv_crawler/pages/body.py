@@ -24,6 +24,9 @@ BLOCK_TAGS = frozenset({
 IMAGE_TAGS = ("img", "amp-img")
 _BOX_TAGS = frozenset({"table", "div", "aside", "section", "figure"})
 _MIN_HEADLINE_CHARS = 20
+# A headline and a teaser; a box with more text is a container (of the whole body, say)
+# in which a related box may sit, not the box itself.
+_MAX_RELATED_BOX_CHARS = 700
 _LIST_TAGS = frozenset({"ul", "ol", "nav", "menu"})
 _MAX_LINK_LIST_CHARS = 300
 _LINK_LIST_SHARE = 0.8
@@ -187,15 +190,22 @@ def _is_link_list(el: HtmlElement) -> bool:
 def _is_related_box(el: HtmlElement, page_url: str) -> bool:
     """A box of the CMS that presents another article (its headline as a link, a teaser,
     a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
-    Editorial boxes of text hold no such headline link and stay body."""
-    if el.tag not in _BOX_TAGS:
+    Editorial boxes of text hold no such headline link and stay body; a container with
+    such a box inside it (the body's own wrapper) is not the box."""
+    if el.tag not in _BOX_TAGS or short_text(el, _MAX_RELATED_BOX_CHARS) is None:
         return False
     for a in el.iter("a"):
+        if len(text_of(a)) < _MIN_HEADLINE_CHARS or _nearest_box(a) is not el:
+            continue
         href = urls.absolute(a.get("href"), page_url)
         url = urls.canonicalize(href) if href else None
-        if url and urls.is_article_url(url) and len(text_of(a)) >= _MIN_HEADLINE_CHARS:
+        if url and urls.is_article_url(url):
             return True
     return False
+
+
+def _nearest_box(el: HtmlElement) -> HtmlElement | None:
+    return next((box for box in el.iterancestors() if box.tag in _BOX_TAGS), None)
 
 
 def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style) -> None:
