@@ -129,19 +129,27 @@ class IncrementalStateMiddleware:
 
     def feed_slot_closed(self, slot) -> None:
         if getattr(slot.storage, "completed", False):
-            try:
-                count = self.run.record(str(slot.storage.final))
-            except (sqlite3.Error, OSError) as error:  # e.g. the disk is full
-                # The file is out, but the next run will write these articles again.
-                state_dir = self.crawler.settings.get("LNV_STATE_DIR")
-                message = f"cannot record the state in {state_dir}: {error}"
-                logger.error(message)
-                self.crawler.stats.set_value(WRITE_ERROR_STAT, message)
-                return
-            self.crawler.stats.set_value("lnv/state/recorded", count)
-            self.recorded = True
+            self._record(str(slot.storage.final))
+
+    def _record(self, output_file: str) -> None:
+        try:
+            count = self.run.record(output_file)
+        except (sqlite3.Error, OSError) as error:  # e.g. the disk is full
+            # The file is out, but the next run will write these articles again.
+            state_dir = self.crawler.settings.get("LNV_STATE_DIR")
+            message = f"cannot record the state in {state_dir}: {error}"
+            logger.error(message)
+            self.crawler.stats.set_value(WRITE_ERROR_STAT, message)
+            return
+        self.crawler.stats.set_value("lnv/state/recorded", count)
+        self.recorded = True
 
     def engine_stopped(self) -> None:
+        # A run that wrote no record publishes no file, so no feed slot closed: what it
+        # learned (dead links, re-checked articles' validators) is recorded all the same.
+        if not self.recorded and not self.run.written and not (
+                self.crawler.stats.get_value(WRITE_ERROR_STAT)):
+            self._record("")
         # The finish reason is known only now, after the feeds have closed.
         if self.recorded:
             self.run.finished(self.crawler.stats.get_value("finish_reason"))

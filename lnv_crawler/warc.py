@@ -35,7 +35,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from .feeds import fsync_directory, partial_path
+from .feeds import OPEN_PARTIALS, fsync_directory, partial_path
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +129,7 @@ class WarcArchive:
         run_id = getattr(spider, "run_id", "run")
         self.final = self.folder / archive_name(run_id)
         self.partial = partial_path(self.final)
+        OPEN_PARTIALS.add(self.partial)  # a second Ctrl-C removes it (stopping.py)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.file = self.partial.open("wb")
@@ -164,6 +165,7 @@ class WarcArchive:
         if self.partial is not None:
             with suppress(OSError):
                 self.partial.unlink(missing_ok=True)
+            OPEN_PARTIALS.discard(self.partial)
 
     def archive(self, request: Request, response: Response) -> None:
         # About when the request went out: now minus Scrapy's download latency.
@@ -194,6 +196,7 @@ class WarcArchive:
             os.fsync(self.file.fileno())
             self.file.close()
             os.replace(self.partial, self.final)
+            OPEN_PARTIALS.discard(self.partial)
             fsync_directory(self.folder)
         except OSError as error:
             self.abandon(error)

@@ -73,7 +73,7 @@ def archived(tmp_path_factory) -> tuple[CrawlResult, Path, list[str]]:
 
 def test_a_crawl_archives_every_exchange_in_a_valid_warc(archived):
     result, warc, served = archived
-    assert re.fullmatch(r"lnv-\d{8}T\d{6}Z\.warc\.gz", warc.name)
+    assert re.fullmatch(r"lnv-\d{8}T\d{6}Z-\d+\.warc\.gz", warc.name)
     assert [p.name for p in warc.parent.iterdir()] == [warc.name], "a partial file was left"
     check = subprocess.run([WARCIO, "check", "-v", str(warc)], capture_output=True, text=True,
                            timeout=TIMEOUT)

@@ -15,7 +15,7 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
 from .. import arguments, runs
-from ..feeds import describe, prepare_folder
+from ..feeds import describe, prepare_folder, remove_stale_partials
 from ..state import RunLock, SeenArticles, StateLocked
 from ..stopping import EXIT_ABANDONED, Stopper
 
@@ -82,6 +82,9 @@ def check_before_crawl(settings: BaseSettings, spidercls: type, spargs: dict[str
             prepare_folder(path.parent)
         except OSError as error:
             raise CannotRun(f"cannot write {path}: {describe(error)}") from None
+    archive = settings.get("LNV_WARC_DIR")
+    if archive and Path(archive).is_dir():
+        remove_stale_partials(Path(archive))  # archives of dead runs
     if settings.get("REDIS_URL"):
         check_redis(settings.get("REDIS_URL"))
 
