@@ -18,6 +18,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
 
 from .. import dates, urls
 from ..text import normalize_text
@@ -46,19 +49,29 @@ _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
 _ACTIVE = re.compile(r"\b(?:active|selected|current|true)\b")
 # Widgets whose words are not list headings ("Sắp xếp: Mới nhất | Quan tâm nhất").
-_WIDGET = ("ancestor-or-self::*[self::form or self::select or self::option or self::button"
-           ' or contains(@class, "comment") or contains(@id, "comment")'
-           ' or contains(@class, "binh-luan") or contains(@class, "sort")'
-           ' or contains(@class, "filter")]')
+_WIDGET = etree.XPath(
+    "ancestor-or-self::*[self::form or self::select or self::option or self::button"
+    ' or contains(@class, "comment") or contains(@id, "comment")'
+    ' or contains(@class, "binh-luan") or contains(@class, "sort")'
+    ' or contains(@class, "filter")]')
 # Headings of any box, recognised or not: where a list ends.
-_HEADING_LIKE = ("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
-                 ' | //*[contains(@class, "title") or contains(@class, "heading")]')
+_HEADING_LIKE = etree.XPath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
+                            ' | //*[contains(@class, "title") or contains(@class, "heading")]')
+# Text nodes short enough to be a list label (the longest label has 17 characters).
+_SHORT_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) < 25]")
+_BY_ID = etree.XPath("//*[@id=$ref]")
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
 
 
 def label_key(text: str) -> str:
     """A heading's text reduced to what SECTION_LABELS is keyed by."""
+    # A plain str as cache key: lxml's text results hold their whole tree alive.
+    return _label_key(str(text))
+
+
+@lru_cache(maxsize=4096)  # the same short texts (menus, widgets) on every page
+def _label_key(text: str) -> str:
     return _LABEL_TRIM.sub("", normalize_text(text).lower())
 
 
@@ -131,7 +144,7 @@ class LinkLists:
     def _headings(self) -> dict[HtmlElement, str]:
         """Elements whose whole text is a list label, outside the body and widgets."""
         headings: dict[HtmlElement, str] = {}
-        for node in self.root.xpath("//body//text()[string-length(normalize-space()) < 25]"):
+        for node in _SHORT_TEXTS(self.root):
             section = SECTION_LABELS.get(label_key(node))
             if section is None:
                 continue
@@ -140,7 +153,7 @@ class LinkLists:
                 element = element.getparent()
             element = self._widest_with_same_text(element, node)
             if (element is None or self._contains(self.content, element)
-                    or element.xpath(_WIDGET)):
+                    or _WIDGET(element)):
                 continue
             headings.setdefault(element, section)
         return dict(sorted(headings.items(), key=lambda item: self.order[item[0]]))
@@ -162,8 +175,8 @@ class LinkLists:
         of a list item (an item's own title holds its link)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
-        for el in self.root.xpath(_HEADING_LIKE):
-            if el in inside_headings or short_text(el, 60) is None or el.xpath("ancestor::li"):
+        for el in _HEADING_LIKE(self.root):
+            if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
                 continue
             if not self._links_in(el) and not self._is_item_part(el):
                 yield self.order[el]
@@ -229,7 +242,7 @@ class LinkLists:
             for attr in _TAB_ATTRS:
                 value = (el.get(attr) or "").strip()
                 ref = value[1:] if value.startswith("#") else (value if attr != "href" else "")
-                pane = self.root.xpath("//*[@id=$ref]", ref=ref) if ref else []
+                pane = _BY_ID(self.root, ref=ref) if ref else []
                 if pane and pane[0] is not el:
                     return pane[0]
         return None
@@ -337,7 +350,7 @@ class LinkLists:
             return None
         for el in item.iter():
             if isinstance(el.tag, str) and _LEAD_CLASS.search(el.get("class", "").lower()) \
-                    and not el.xpath("ancestor-or-self::a | .//a"):
+                    and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
                 lead = text_of(el)
                 if lead:
                     return lead
@@ -364,14 +377,19 @@ class LinkLists:
                     default=-1)
         found: list[tuple[bool, int, str]] = []
         for a in self.root.iter("a"):
-            text = short_text(a, 20)
-            if text is None or label_key(text) not in MORE_LABELS:
-                continue
             href = urls.absolute(a.get("href"), self.page_url)
             url = urls.canonicalize(href) if href else None
-            if url and urls.is_listing_url(url):
+            if not url or not urls.is_listing_url(url):
+                continue  # the URL first: cached, cheaper than the text
+            text = short_text(a, 20)
+            if text is not None and label_key(text) in MORE_LABELS:
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
+
+
+def _inside_tag(el: HtmlElement, tag: str) -> bool:
+    """Whether an ancestor of el is a `tag` element (ancestor::tag, without XPath)."""
+    return next(el.iterancestors(tag), None) is not None
 
 
 def _text_outside_links(el: HtmlElement) -> Iterator[str]:

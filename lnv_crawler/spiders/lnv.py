@@ -53,6 +53,7 @@ class LnvSpider(scrapy.Spider):
         given = [u.strip() for u in (start_urls or "").split(",") if u.strip()]
         self.start_pages = self._canonical_starts(given) if given else [HOME]
         self.run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        self.followed: set[str] = set()  # canonical URLs this worker has scheduled
 
     def _canonical_starts(self, given: list[str]) -> list[str]:
         starts = []
@@ -85,7 +86,11 @@ class LnvSpider(scrapy.Spider):
     def _follow(self, canonicals: Iterable[str]) -> Iterator[scrapy.Request]:
         if self.follow:
             for url in canonicals:
-                yield self._request(url)
+                # Most links of a page were scheduled from earlier pages: the dupefilter
+                # would drop them, after a Request, the middlewares and a fingerprint each.
+                if url not in self.followed:
+                    self.followed.add(url)
+                    yield self._request(url)
 
     def canonical_url(self, response: Response) -> str:
         """The site URL a response stands for (after redirects and mirror mapping)."""
