@@ -104,10 +104,13 @@ def classes_and_id(el: HtmlElement) -> str:
 
 def meta_content(root: HtmlElement, *names: str) -> str | None:
     """Content of the first <meta property|name|itemprop=...> among names."""
+    # A walk by tag name, not //meta[@attr=...]: libxml2 reads the attribute of every
+    # element for that, and a page asks for several names.
+    metas = [m for m in root.iter("meta") if m.get("content") is not None]
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
-            value = normalize_text(found[0]) if found else ""
+            found = next((m.get("content") for m in metas if m.get(attr) == name), "")
+            value = normalize_text(found)
             if value:
                 return value
     return None

@@ -54,12 +54,10 @@ _WIDGET = etree.XPath(
     ' or contains(@class, "comment") or contains(@id, "comment")'
     ' or contains(@class, "binh-luan") or contains(@class, "sort")'
     ' or contains(@class, "filter")]')
-# Headings of any box, recognised or not: where a list ends.
-_HEADING_LIKE = etree.XPath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
-                            ' | //*[contains(@class, "title") or contains(@class, "heading")]')
+# Headings of any box, recognised or not: where a list ends (see _is_heading_like).
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Text nodes short enough to be a list label (the longest label has 17 characters).
 _SHORT_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) < 25]")
-_BY_ID = etree.XPath("//*[@id=$ref]")
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
 
@@ -100,6 +98,7 @@ class LinkLists:
         self.order = order
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
+        self._ids: dict[str, HtmlElement] | None = None  # first element of each id
         self.anchors = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
@@ -175,7 +174,7 @@ class LinkLists:
         of a list item (an item's own title holds its link)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
-        for el in _HEADING_LIKE(self.root):
+        for el in filter(_is_heading_like, self.order):
             if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
                 continue
             if not self._links_in(el) and not self._is_item_part(el):
@@ -242,10 +241,18 @@ class LinkLists:
             for attr in _TAB_ATTRS:
                 value = (el.get(attr) or "").strip()
                 ref = value[1:] if value.startswith("#") else (value if attr != "href" else "")
-                pane = _BY_ID(self.root, ref=ref) if ref else []
-                if pane and pane[0] is not el:
-                    return pane[0]
+                pane = self._by_id(ref) if ref else None
+                if pane is not None and pane is not el:
+                    return pane
         return None
+
+    def _by_id(self, ref: str) -> HtmlElement | None:
+        """The first element with this id (one pass for the page, not one per tab)."""
+        if self._ids is None:
+            self._ids = {}
+            for el in self.order:
+                self._ids.setdefault(el.get("id"), el)
+        return self._ids.get(ref)
 
     # -- assignment ------------------------------------------------------
 
@@ -385,6 +392,15 @@ class LinkLists:
             if text is not None and label_key(text) in MORE_LABELS:
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
+
+
+def _is_heading_like(el: HtmlElement) -> bool:
+    """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
+    read from the element list: libxml2 pays far more to read @class of every element."""
+    if el.tag in _HEADING_TAGS:
+        return True
+    cls = el.get("class") if isinstance(el.tag, str) else None
+    return cls is not None and ("title" in cls or "heading" in cls)
 
 
 def _inside_tag(el: HtmlElement, tag: str) -> bool:
