@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from .. import dates, urls
 from ..items import SCHEMA_VERSION
 from ..text import normalize_or_none, normalize_text
@@ -29,6 +31,7 @@ from .dom import (
     meta_content,
     parse_html,
     text_of,
+    with_class,
 )
 from .sections import LinkLists
 
@@ -79,6 +82,7 @@ _CATEGORY_XPATHS = (
     ' @itemtype="https://schema.org/BreadcrumbList"]//a',
     '//nav[contains(@aria-label, "breadcrumb")]//a',
 )
+_IN_LIST_ITEM = etree.XPath("ancestor::li[.//a[contains(@class, 'article')]]")
 _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)\s*:?\s*$", re.IGNORECASE)
 _AGENCY = re.compile(r"^\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?P<rest>\S.*)$", re.S)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
@@ -379,13 +383,14 @@ class ArticlePage:
         return normalize_or_none(found) if isinstance(found, str) else None
 
     def tags(self) -> list[str]:
-        anchors = self.root.xpath(
-            '//*[contains(@class, "tag") or contains(@class, "keyword")]//a'
-            ' | //a[contains(@href, "/tag/") or contains(@href, "/tags/") or @rel="tag"]')
+        anchors = [a for box in with_class(self.elements, "tag", "keyword")
+                   for a in box.iterdescendants("a")]
+        anchors += [a for a in self.root.iter("a") if a.get("rel") == "tag"
+                    or "/tag/" in a.get("href", "") or "/tags/" in a.get("href", "")]
         anchors += self._anchors_after_tag_label()
         found: list[str] = []
         for a in sorted(set(anchors), key=lambda el: self.order.get(el, 0)):
-            if a.xpath("ancestor::li[.//a[contains(@class, 'article')]]"):
+            if _IN_LIST_ITEM(a):
                 continue
             tag = text_of(a).lstrip("#").strip()
             if tag and tag not in found and not _TAG_LABEL.match(tag):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import lxml.html
 from lxml import etree
@@ -152,6 +152,17 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
     return None
 
 
+def with_class(elements: Iterable[HtmlElement], *words: str) -> list[HtmlElement]:
+    """The elements whose class attribute contains one of words (XPath contains(@class, w)),
+    read from an element list: a //*[contains(@class, …)] scan costs libxml2 far more."""
+    found = []
+    for el in elements:
+        cls = el.get("class") if isinstance(el.tag, str) else None
+        if cls and any(word in cls for word in words):
+            found.append(el)
+    return found
+
+
 def document_order(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
     """Each element's position in a document-order list of them.
 
@@ -161,7 +172,7 @@ def document_order(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
     return {el: i for i, el in enumerate(elements)}
 
 
-_CHROME = (
+_CHROME = etree.XPath(
     "ancestor::nav | ancestor::footer | ancestor-or-self::a"
     " | ancestor::header[not(ancestor::article)]"
     ' | ancestor-or-self::*[contains(@class, "logo") or contains(@id, "logo")'
@@ -170,15 +181,16 @@ _CHROME = (
     ' or contains(concat(" ", normalize-space(@class), " "), " header ")'
     ' or @id = "header" or contains(@class, "header-date")]'
 )
-_MENU = ('ancestor::nav[not(contains(@aria-label, "readcrumb") or contains(@class, "readcrumb"))]'
-         ' | ancestor::*[contains(@class, "menu") or contains(@id, "menu")'
-         ' or contains(@class, "navbar") or contains(@class, "nav ")]')
+_MENU = etree.XPath(
+    'ancestor::nav[not(contains(@aria-label, "readcrumb") or contains(@class, "readcrumb"))]'
+    ' | ancestor::*[contains(@class, "menu") or contains(@id, "menu")'
+    ' or contains(@class, "navbar") or contains(@class, "nav ")]')
 
 
 def is_site_chrome(el: HtmlElement) -> bool:
     """Inside the site's own furniture (logo, header bar, navigation, footer)."""
-    return bool(el.xpath(_CHROME))
+    return bool(_CHROME(el))
 
 
 def is_in_menu(el: HtmlElement) -> bool:
-    return bool(el.xpath(_MENU))
+    return bool(_MENU(el))
