@@ -99,6 +99,7 @@ class LinkLists:
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
         self._ids: dict[str, HtmlElement] | None = None  # first element of each id
+        self.site_links = self._site_links()
         self.anchors = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
@@ -129,14 +130,21 @@ class LinkLists:
 
     # -- what is on the page -----------------------------------------------
 
-    def _article_anchors(self) -> list[ArticleLink]:
-        page = urls.canonicalize(self.page_url)
+    def _site_links(self) -> list[tuple[HtmlElement, str]]:
+        """(anchor, canonical URL) of every link to the site, in page order: read once
+        for the lists and the "Xem thêm" link."""
         found = []
         for a in self.root.iter("a"):
             href = urls.absolute(a.get("href"), self.page_url)
             url = urls.canonicalize(href) if href else None
-            if url and url != page and urls.is_article_url(url):
-                found.append(ArticleLink(self.order[a], a, url))
+            if url:
+                found.append((a, url))
+        return found
+
+    def _article_anchors(self) -> list[ArticleLink]:
+        page = urls.canonicalize(self.page_url)
+        found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
+                 if url != page and urls.is_article_url(url)]
         # Links inside the body are the text's own, never a list's.
         return [link for link in found if not self._contains(self.content, link.anchor)]
 
@@ -383,11 +391,9 @@ class LinkLists:
         after = min((self.order[h] for h, s in self.headings.items() if s == "other"),
                     default=-1)
         found: list[tuple[bool, int, str]] = []
-        for a in self.root.iter("a"):
-            href = urls.absolute(a.get("href"), self.page_url)
-            url = urls.canonicalize(href) if href else None
-            if not url or not urls.is_listing_url(url):
-                continue  # the URL first: cached, cheaper than the text
+        for a, url in self.site_links:
+            if not urls.is_listing_url(url):
+                continue  # the URL first: cheaper than the text
             text = short_text(a, 20)
             if text is not None and label_key(text) in MORE_LABELS:
                 found.append((self.order[a] < after, self.order[a], url))
