@@ -20,6 +20,7 @@ from ..text import normalize_or_none, normalize_text
 from .body import Image, Paragraph, extract_blocks
 from .byline import authors_of, looks_like_byline
 from .dom import (
+    SHORT_TEXTS,
     HtmlElement,
     document_order,
     has_text,
@@ -32,6 +33,7 @@ from .dom import (
     parse_html,
     text_of,
     with_class,
+    xpath_length,
 )
 from .sections import LinkLists
 
@@ -127,6 +129,10 @@ class ArticlePage:
     @cached_property
     def order(self) -> dict[HtmlElement, int]:
         return document_order(self.elements)
+
+    @cached_property
+    def _short_texts(self) -> list[str]:  # for the tags and the link lists: one XPath walk
+        return SHORT_TEXTS(self.root)
 
     @cached_property
     def ld(self) -> list[dict]:
@@ -403,8 +409,8 @@ class ArticlePage:
     def _anchors_after_tag_label(self) -> list[HtmlElement]:
         """Links in the box that a "Tags:" / "Từ khóa:" label opens."""
         found: list[HtmlElement] = []
-        for label in self.root.xpath("//body//text()[string-length(normalize-space()) < 16]"):
-            if not _TAG_LABEL.match(normalize_text(label)):
+        for label in self._short_texts:
+            if xpath_length(label) >= 16 or not _TAG_LABEL.match(normalize_text(label)):
                 continue
             box = label.getparent()
             if label.is_tail:
@@ -417,7 +423,7 @@ class ArticlePage:
 
     @cached_property
     def _link_lists(self) -> LinkLists:
-        return LinkLists(self.root, self.url, self.order, self.content)
+        return LinkLists(self.root, self.url, self.order, self.content, self._short_texts)
 
     def links(self) -> list[dict]:
         return self._links

@@ -152,6 +152,17 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
     return None
 
 
+# Text nodes short enough to be a label or heading ("Tin liên quan", "Tags:"), read
+# once per page for the link lists and the tags.
+SHORT_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) < 25]")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def xpath_length(text: str) -> int:
+    """string-length(normalize-space(text)) as XPath counts it (XML spaces only)."""
+    return len(_XML_SPACE.sub(" ", text).strip(" "))
+
+
 def with_class(elements: Iterable[HtmlElement], *words: str) -> list[HtmlElement]:
     """The elements whose class attribute contains one of words (XPath contains(@class, w)),
     read from an element list: a //*[contains(@class, …)] scan costs libxml2 far more."""

@@ -24,7 +24,7 @@ from lxml import etree
 
 from .. import dates, urls
 from ..text import normalize_text
-from .dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of
+from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, text_of
 
 SECTION_LABELS: dict[str, str] = {
     "tin liên quan": "related",
@@ -56,8 +56,6 @@ _WIDGET = etree.XPath(
     ' or contains(@class, "filter")]')
 # Headings of any box, recognised or not: where a list ends (see _is_heading_like).
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Text nodes short enough to be a list label (the longest label has 17 characters).
-_SHORT_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) < 25]")
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
 
@@ -92,8 +90,10 @@ class LinkLists:
     """The article's link lists (contract field `links`) and its "Xem thêm" URL."""
 
     def __init__(self, root: HtmlElement, page_url: str, order: dict[HtmlElement, int],
-                 content: HtmlElement | None = None):
+                 content: HtmlElement | None = None, short_texts: list[str] | None = None):
         self.root = root
+        # dom.SHORT_TEXTS of the page (the longest label has 17 characters), if read already
+        self.short_texts = SHORT_TEXTS(root) if short_texts is None else short_texts
         self.page_url = page_url
         self.order = order
         self.content = content
@@ -151,7 +151,7 @@ class LinkLists:
     def _headings(self) -> dict[HtmlElement, str]:
         """Elements whose whole text is a list label, outside the body and widgets."""
         headings: dict[HtmlElement, str] = {}
-        for node in _SHORT_TEXTS(self.root):
+        for node in self.short_texts:
             section = SECTION_LABELS.get(label_key(node))
             if section is None:
                 continue
