@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 import lxml.html
 from lxml import etree
 
+from .. import urls
 from ..text import normalize_text
 
 HtmlElement = lxml.html.HtmlElement
@@ -161,6 +162,17 @@ _XML_SPACE = re.compile(r"[ \t\r\n]+")
 def xpath_length(text: str) -> int:
     """string-length(normalize-space(text)) as XPath counts it (XML spaces only)."""
     return len(_XML_SPACE.sub(" ", text).strip(" "))
+
+
+def site_links(anchors: Iterable[HtmlElement], page_url: str) -> list[tuple[HtmlElement, str]]:
+    """(anchor, canonical URL) of each link to the site, in the anchors' order."""
+    found = []
+    for a in anchors:
+        href = urls.absolute(a.get("href"), page_url)
+        url = urls.canonicalize(href) if href else None
+        if url:
+            found.append((a, url))
+    return found
 
 
 def with_class(elements: Iterable[HtmlElement], *words: str) -> list[HtmlElement]:

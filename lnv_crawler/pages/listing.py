@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .. import urls
 from ..text import normalize_text
-from .dom import HtmlElement, parse_html, text_of
+from .dom import HtmlElement, parse_html, site_links, text_of
 
 _NEXT_LABELS = frozenset({"sau", "trang sau", "tiếp", "trang tiếp", "tiếp theo", "next", "»",
                           "›", ">", ">>", "sau »", "trang sau »", "next »"})
@@ -45,16 +45,7 @@ class ListingPage:
         """(anchor, canonical URL) for every on-site link of the page."""
         if self.root is None:
             return []
-        return self._canonical(self.root.iter("a"))
-
-    def _canonical(self, anchors: Iterable[HtmlElement]) -> list[tuple[HtmlElement, str]]:
-        found = []
-        for a in anchors:
-            href = urls.absolute(a.get("href"), self.url)
-            url = urls.canonicalize(href) if href else None
-            if url:
-                found.append((a, url))
-        return found
+        return site_links(self.root.iter("a"), self.url)
 
     def article_urls(self) -> list[str]:
         return _unique(u for _, u in self._anchors if urls.is_article_url(u) and u != self.url)
@@ -81,7 +72,7 @@ class ListingPage:
         """Category listings linked from the menus (from anywhere on the home page)."""
         if self.root is None:
             return []
-        anchors = self._anchors if everywhere else self._canonical(_menu_anchors(self.root))
+        anchors = self._anchors if everywhere else site_links(_menu_anchors(self.root), self.url)
         return _unique(u for _, u in anchors
                        if urls.is_listing_url(u) and page_number(u) == 1 and u != self.url)
 

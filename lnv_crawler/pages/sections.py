@@ -24,7 +24,7 @@ from lxml import etree
 
 from .. import dates, urls
 from ..text import normalize_text
-from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, text_of
+from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, site_links, text_of
 
 SECTION_LABELS: dict[str, str] = {
     "tin liên quan": "related",
@@ -99,7 +99,8 @@ class LinkLists:
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
         self._ids: dict[str, HtmlElement] | None = None  # first element of each id
-        self.site_links = self._site_links()
+        # Every link to the site, read once for the lists and the "Xem thêm" link.
+        self.site_links = site_links(root.iter("a"), page_url)
         self.anchors = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
@@ -129,17 +130,6 @@ class LinkLists:
         return self.anchors[start:end]
 
     # -- what is on the page -----------------------------------------------
-
-    def _site_links(self) -> list[tuple[HtmlElement, str]]:
-        """(anchor, canonical URL) of every link to the site, in page order: read once
-        for the lists and the "Xem thêm" link."""
-        found = []
-        for a in self.root.iter("a"):
-            href = urls.absolute(a.get("href"), self.page_url)
-            url = urls.canonicalize(href) if href else None
-            if url:
-                found.append((a, url))
-        return found
 
     def _article_anchors(self) -> list[ArticleLink]:
         page = urls.canonicalize(self.page_url)
