@@ -33,7 +33,7 @@ from .dom import (
     parse_html,
     text_of,
     with_class,
-    xpath_length,
+    xpath_shorter,
 )
 from .sections import LinkLists
 
@@ -410,7 +410,7 @@ class ArticlePage:
         """Links in the box that a "Tags:" / "Từ khóa:" label opens."""
         found: list[HtmlElement] = []
         for label in self._short_texts:
-            if xpath_length(label) >= 16 or not _TAG_LABEL.match(normalize_text(label)):
+            if not xpath_shorter(label, 16) or not _TAG_LABEL.match(normalize_text(label)):
                 continue
             box = label.getparent()
             if label.is_tail:

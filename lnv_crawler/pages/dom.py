@@ -164,6 +164,11 @@ def xpath_length(text: str) -> int:
     return len(_XML_SPACE.sub(" ", text).strip(" "))
 
 
+def xpath_shorter(text: str, limit: int) -> bool:
+    """xpath_length(text) < limit, without the regex for a text already that short."""
+    return len(text) < limit or xpath_length(text) < limit
+
+
 def site_links(anchors: Iterable[HtmlElement], page_url: str) -> list[tuple[HtmlElement, str]]:
     """(anchor, canonical URL) of each link to the site, in the anchors' order."""
     found = []
@@ -180,9 +185,12 @@ def with_class(elements: Iterable[HtmlElement], *words: str) -> list[HtmlElement
     read from an element list: a //*[contains(@class, …)] scan costs libxml2 far more."""
     found = []
     for el in elements:
-        cls = el.get("class") if isinstance(el.tag, str) else None
-        if cls and any(word in cls for word in words):
-            found.append(el)
+        cls = el.get("class")  # None for comments and other non-elements too
+        if cls:
+            for word in words:
+                if word in cls:
+                    found.append(el)
+                    break
     return found
 
 
