@@ -80,10 +80,11 @@ class ListingPage:
 def _is_menu(el: HtmlElement) -> bool:
     if el.tag in ("nav", "header"):
         return True
-    if not isinstance(el.tag, str):
-        return False
-    cls, id_ = el.get("class") or "", el.get("id") or ""
-    return "menu" in cls or "nav" in cls or "menu" in id_
+    cls = el.get("class")  # None for comments and other non-elements too
+    if cls and ("menu" in cls or "nav" in cls):
+        return True
+    id_ = el.get("id")
+    return id_ is not None and "menu" in id_
 
 
 def _menu_anchors(root: HtmlElement) -> list[HtmlElement]:

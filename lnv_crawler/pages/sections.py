@@ -395,7 +395,7 @@ def _is_heading_like(el: HtmlElement) -> bool:
     read from the element list: libxml2 pays far more to read @class of every element."""
     if el.tag in _HEADING_TAGS:
         return True
-    cls = el.get("class") if isinstance(el.tag, str) else None
+    cls = el.get("class")  # None for comments and other non-elements too
     return cls is not None and ("title" in cls or "heading" in cls)
 
 
