@@ -52,7 +52,10 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        problems = violations(ItemAdapter(item).asdict())
+        # The spider yields plain dicts: validated as they are (asdict() would copy
+        # every nested value, at more cost than the validation).
+        record = item if isinstance(item, dict) else ItemAdapter(item).asdict()
+        problems = violations(record)
         if problems:
             self.stats.inc_value("lnv/dropped/schema")
             url = ItemAdapter(item).get("url")

@@ -23,9 +23,17 @@ def normalize_text(text: str | None) -> str:
         text = html.unescape(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if _is_folded(text):  # most strings are clean already (page objects normalize early)
+        return text
     if _ODD.search(text):  # rare: only then pay for the two substitutions
         text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
     return " ".join(text.split())  # str.split() folds every Unicode space, NBSP included
+
+
+def _is_folded(text: str) -> bool:
+    """No character the rules below would touch: every whitespace but the space, and
+    every invisible or control character, is non-printable; and no space run or edge."""
+    return text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "
 
 
 def normalize_or_none(text: str | None) -> str | None:

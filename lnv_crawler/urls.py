@@ -71,6 +71,7 @@ def canonicalize(url: str) -> str | None:
     return urlunsplit(("https", SITE_HOST, path, urlencode(kept), ""))
 
 
+@lru_cache(maxsize=4096)  # asked for every link of every page, like canonicalize
 def article_id(url: str) -> str | None:
     """The digits that identify an article, from either URL shape."""
     parts = _site_parts(url)
@@ -84,6 +85,7 @@ def is_article_url(url: str) -> bool:
     return article_id(url) is not None
 
 
+@lru_cache(maxsize=4096)
 def is_listing_url(url: str) -> bool:
     """A category listing (or one of its pages): /<category>[/<sub>][/p2]."""
     parts = _site_parts(url)

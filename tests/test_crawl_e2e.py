@@ -32,6 +32,8 @@ def test_mirror_crawl_writes_every_expected_article_once(sample_site, tmp_path):
             if field != "fetched_at":
                 assert record[field] == want[field], (record["url"], field)
     assert stat(result.stderr, "lnv/dropped/schema") == 0
+    # The spider schedules each URL once: nothing left for the dupefilter to drop.
+    assert stat(result.stderr, "dupefilter/filtered") == 0
     # Every request the crawler made reached the sample site, and nothing else.
     assert stat(result.stderr, "downloader/request_count") == len(sample_site.requested_paths)
     assert "\\u" not in result.output.read_text("utf-8")

@@ -2,6 +2,7 @@ import unicodedata
 
 import pytest
 
+from lnv_crawler import text as rules
 from lnv_crawler.text import normalize_or_none, normalize_text
 
 
@@ -33,3 +34,15 @@ def test_normalize_keeps_tone_mark_placement_after_nfc():
 def test_normalize_or_none():
     assert normalize_or_none(" \u200b ") is None
     assert normalize_or_none(" a ") == "a"
+
+
+def test_clean_strings_take_the_fast_path_with_the_same_result():
+    # _is_folded must hold only where the full rules change nothing: every whitespace
+    # but the space and every invisible/control character is non-printable.
+    for code in range(0x10000):
+        char = chr(code)
+        for sample in (f"a{char}b", f"a {char} b", f"{char}a", f"a{char}"):
+            folded = " ".join(rules._CONTROL.sub(" ", rules._INVISIBLE.sub("", sample)).split())
+            if rules._is_folded(sample):
+                assert folded == sample, hex(code)
+    assert rules._is_folded("Làng nghề Việt Nam")

@@ -13,6 +13,8 @@ from datetime import datetime, time, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from .. import dates, urls
 from ..items import SCHEMA_VERSION
 from ..text import normalize_or_none, normalize_text
@@ -21,6 +23,7 @@ from .body import Image, Paragraph, block_of, extract_blocks
 from .byline import MAX_BYLINE_CHARS, authors_of, looks_like_byline
 from .dom import (
     NON_CONTENT_TAGS,
+    SHORT_TEXTS,
     HtmlElement,
     document_order,
     has_text,
@@ -33,6 +36,8 @@ from .dom import (
     parse_html,
     short_text,
     text_of,
+    with_class,
+    xpath_shorter,
 )
 from .sections import LinkLists
 
@@ -76,6 +81,7 @@ _CATEGORY_XPATHS = (
     ' @itemtype="https://schema.org/BreadcrumbList"]//a',
     '//nav[contains(@aria-label, "breadcrumb")]//a',
 )
+_IN_LIST_ITEM = etree.XPath("ancestor::li[.//a[contains(@class, 'article')]]")
 _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)\s*:?\s*$", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
@@ -139,6 +145,10 @@ class ArticlePage:
     @cached_property
     def order(self) -> dict[HtmlElement, int]:
         return document_order(self.elements)
+
+    @cached_property
+    def _short_texts(self) -> list[str]:  # for the tags and the link lists: one XPath walk
+        return SHORT_TEXTS(self.root)
 
     @cached_property
     def ld(self) -> list[dict]:
@@ -557,13 +567,14 @@ class ArticlePage:
         return None
 
     def tags(self) -> list[str]:
-        anchors = self.root.xpath(
-            '//*[contains(@class, "tag") or contains(@class, "keyword")]//a'
-            ' | //a[contains(@href, "/tag/") or contains(@href, "/tags/") or @rel="tag"]')
+        anchors = [a for box in with_class(self.elements, "tag", "keyword")
+                   for a in box.iterdescendants("a")]
+        anchors += [a for a in self.root.iter("a") if a.get("rel") == "tag"
+                    or "/tag/" in a.get("href", "") or "/tags/" in a.get("href", "")]
         anchors += self._anchors_after_tag_label()
         found: list[str] = []
         for a in sorted(set(anchors), key=lambda el: self.order.get(el, 0)):
-            if a.xpath("ancestor::li[.//a[contains(@class, 'article')]]"):
+            if _IN_LIST_ITEM(a):
                 continue
             tag = text_of(a).lstrip("#").strip()
             if tag and tag not in found and not _TAG_LABEL.match(tag):
@@ -576,8 +587,8 @@ class ArticlePage:
     def _anchors_after_tag_label(self) -> list[HtmlElement]:
         """Links in the box that a "Tags:" / "Từ khóa:" label opens."""
         found: list[HtmlElement] = []
-        for label in self.root.xpath("//body//text()[string-length(normalize-space()) < 16]"):
-            if not _TAG_LABEL.match(normalize_text(label)):
+        for label in self._short_texts:
+            if not xpath_shorter(label, 16) or not _TAG_LABEL.match(normalize_text(label)):
                 continue
             box = label.getparent()
             if label.is_tail:
@@ -590,7 +601,7 @@ class ArticlePage:
 
     @cached_property
     def _link_lists(self) -> LinkLists:
-        return LinkLists(self.root, self.url, self.order, self.content)
+        return LinkLists(self.root, self.url, self.order, self.content, self._short_texts)
 
     def links(self) -> list[dict]:
         return self._links

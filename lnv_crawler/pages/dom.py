@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import lxml.html
 from lxml import etree
 
+from .. import urls
 from ..text import normalize_text
 
 HtmlElement = lxml.html.HtmlElement
@@ -16,7 +17,13 @@ HtmlElement = lxml.html.HtmlElement
 # Elements whose text is never page content.
 NON_CONTENT_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object",
                               "embed", "svg", "canvas", "form", "button", "select", "textarea"})
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# lxml.html's own parser asks a Python function for the class of every element the
+# code touches (for its form classes, unused here); the C-level default lookup of
+# the same classes costs nothing per element.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
 
 
 def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
@@ -98,10 +105,13 @@ def classes_and_id(el: HtmlElement) -> str:
 
 def meta_content(root: HtmlElement, *names: str) -> str | None:
     """Content of the first <meta property|name|itemprop=...> among names."""
+    # A walk by tag name, not //meta[@attr=...]: libxml2 reads the attribute of every
+    # element for that, and a page asks for several names.
+    metas = [m for m in root.iter("meta") if m.get("content") is not None]
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            found = root.xpath(f'//meta[@{attr}="{name}"]/@content')
-            value = normalize_text(found[0]) if found else ""
+            found = next((m.get("content") for m in metas if m.get(attr) == name), "")
+            value = normalize_text(found)
             if value:
                 return value
     return None
@@ -143,6 +153,47 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
     return None
 
 
+# Text nodes short enough to be a label or heading ("Tin liên quan", "Tags:"), read
+# once per page for the link lists and the tags.
+SHORT_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) < 25]")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def xpath_length(text: str) -> int:
+    """string-length(normalize-space(text)) as XPath counts it (XML spaces only)."""
+    return len(_XML_SPACE.sub(" ", text).strip(" "))
+
+
+def xpath_shorter(text: str, limit: int) -> bool:
+    """xpath_length(text) < limit, without the regex for a text already that short."""
+    return len(text) < limit or xpath_length(text) < limit
+
+
+def site_links(anchors: Iterable[HtmlElement], page_url: str) -> list[tuple[HtmlElement, str]]:
+    """(anchor, canonical URL) of each link to the site, in the anchors' order."""
+    found = []
+    for a in anchors:
+        href = urls.absolute(a.get("href"), page_url)
+        url = urls.canonicalize(href) if href else None
+        if url:
+            found.append((a, url))
+    return found
+
+
+def with_class(elements: Iterable[HtmlElement], *words: str) -> list[HtmlElement]:
+    """The elements whose class attribute contains one of words (XPath contains(@class, w)),
+    read from an element list: a //*[contains(@class, …)] scan costs libxml2 far more."""
+    found = []
+    for el in elements:
+        cls = el.get("class")  # None for comments and other non-elements too
+        if cls:
+            for word in words:
+                if word in cls:
+                    found.append(el)
+                    break
+    return found
+
+
 def document_order(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
     """Each element's position in a document-order list of them.
 
@@ -152,7 +203,7 @@ def document_order(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
     return {el: i for i, el in enumerate(elements)}
 
 
-_CHROME = (
+_CHROME = etree.XPath(
     "ancestor::nav | ancestor::footer | ancestor-or-self::a"
     " | ancestor::header[not(ancestor::article)]"
     ' | ancestor-or-self::*[contains(@class, "logo") or contains(@id, "logo")'
@@ -161,15 +212,16 @@ _CHROME = (
     ' or contains(concat(" ", normalize-space(@class), " "), " header ")'
     ' or @id = "header" or contains(@class, "header-date")]'
 )
-_MENU = ('ancestor::nav[not(contains(@aria-label, "readcrumb") or contains(@class, "readcrumb"))]'
-         ' | ancestor::*[contains(@class, "menu") or contains(@id, "menu")'
-         ' or contains(@class, "navbar") or contains(@class, "nav ")]')
+_MENU = etree.XPath(
+    'ancestor::nav[not(contains(@aria-label, "readcrumb") or contains(@class, "readcrumb"))]'
+    ' | ancestor::*[contains(@class, "menu") or contains(@id, "menu")'
+    ' or contains(@class, "navbar") or contains(@class, "nav ")]')
 
 
 def is_site_chrome(el: HtmlElement) -> bool:
     """Inside the site's own furniture (logo, header bar, navigation, footer)."""
-    return bool(el.xpath(_CHROME))
+    return bool(_CHROME(el))
 
 
 def is_in_menu(el: HtmlElement) -> bool:
-    return bool(el.xpath(_MENU))
+    return bool(_MENU(el))

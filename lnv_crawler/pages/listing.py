@@ -10,15 +10,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .. import urls
 from ..text import normalize_text
-from .dom import HtmlElement, parse_html, text_of
+from .dom import HtmlElement, parse_html, site_links, text_of
 
 _NEXT_LABELS = frozenset({"sau", "trang sau", "tiếp", "trang tiếp", "tiếp theo", "next", "»",
                           "›", ">", ">>", "sau »", "trang sau »", "next »"})
 _PAGE_IN_PATH = re.compile(r"/(?:p|trang-?|page/?)(\d+)$")
-_MENU_XPATH = (
-    "//nav//a | //header//a"
-    ' | //*[contains(@class, "menu") or contains(@class, "nav") or contains(@id, "menu")]//a'
-)
 
 
 def page_number(url: str) -> int:
@@ -49,16 +45,7 @@ class ListingPage:
         """(anchor, canonical URL) for every on-site link of the page."""
         if self.root is None:
             return []
-        return self._canonical(self.root.iter("a"))
-
-    def _canonical(self, anchors: Iterable[HtmlElement]) -> list[tuple[HtmlElement, str]]:
-        found = []
-        for a in anchors:
-            href = urls.absolute(a.get("href"), self.url)
-            url = urls.canonicalize(href) if href else None
-            if url:
-                found.append((a, url))
-        return found
+        return site_links(self.root.iter("a"), self.url)
 
     def article_urls(self) -> list[str]:
         return _unique(u for _, u in self._anchors if urls.is_article_url(u) and u != self.url)
@@ -85,9 +72,27 @@ class ListingPage:
         """Category listings linked from the menus (from anywhere on the home page)."""
         if self.root is None:
             return []
-        anchors = self._anchors if everywhere else self._canonical(self.root.xpath(_MENU_XPATH))
+        anchors = self._anchors if everywhere else site_links(_menu_anchors(self.root), self.url)
         return _unique(u for _, u in anchors
                        if urls.is_listing_url(u) and page_number(u) == 1 and u != self.url)
+
+
+def _is_menu(el: HtmlElement) -> bool:
+    if el.tag in ("nav", "header"):
+        return True
+    cls = el.get("class")  # None for comments and other non-elements too
+    if cls and ("menu" in cls or "nav" in cls):
+        return True
+    id_ = el.get("id")
+    return id_ is not None and "menu" in id_
+
+
+def _menu_anchors(root: HtmlElement) -> list[HtmlElement]:
+    """//nav//a | //header//a | //*[contains(@class, "menu") or contains(@class, "nav")
+    or contains(@id, "menu")]//a, in page order, read in Python: an XPath that reads
+    the attributes of every element costs libxml2 several times more."""
+    inside = {a for menu in filter(_is_menu, root.iter()) for a in menu.iterdescendants("a")}
+    return [a for a in root.iter("a") if a in inside]
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -18,11 +18,14 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
 
 from .. import dates, urls
 from ..text import normalize_text
 from .agency import split_agency
-from .dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of
+from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, site_links, text_of
 
 SECTION_LABELS: dict[str, str] = {
     "tin liên quan": "related",
@@ -47,19 +50,25 @@ _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
 _ACTIVE = re.compile(r"\b(?:active|selected|current|true)\b")
 # Widgets whose words are not list headings ("Sắp xếp: Mới nhất | Quan tâm nhất").
-_WIDGET = ("ancestor-or-self::*[self::form or self::select or self::option or self::button"
-           ' or contains(@class, "comment") or contains(@id, "comment")'
-           ' or contains(@class, "binh-luan") or contains(@class, "sort")'
-           ' or contains(@class, "filter")]')
-# Headings of any box, recognised or not: where a list ends.
-_HEADING_LIKE = ("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"
-                 ' | //*[contains(@class, "title") or contains(@class, "heading")]')
+_WIDGET = etree.XPath(
+    "ancestor-or-self::*[self::form or self::select or self::option or self::button"
+    ' or contains(@class, "comment") or contains(@id, "comment")'
+    ' or contains(@class, "binh-luan") or contains(@class, "sort")'
+    ' or contains(@class, "filter")]')
+# Headings of any box, recognised or not: where a list ends (see _is_heading_like).
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
 
 
 def label_key(text: str) -> str:
     """A heading's text reduced to what SECTION_LABELS is keyed by."""
+    # A plain str as cache key: lxml's text results hold their whole tree alive.
+    return _label_key(str(text))
+
+
+@lru_cache(maxsize=4096)  # the same short texts (menus, widgets) on every page
+def _label_key(text: str) -> str:
     return _LABEL_TRIM.sub("", normalize_text(text).lower())
 
 
@@ -82,12 +91,17 @@ class LinkLists:
     """The article's link lists (contract field `links`) and its "Xem thêm" URL."""
 
     def __init__(self, root: HtmlElement, page_url: str, order: dict[HtmlElement, int],
-                 content: HtmlElement | None = None):
+                 content: HtmlElement | None = None, short_texts: list[str] | None = None):
         self.root = root
+        # dom.SHORT_TEXTS of the page (the longest label has 17 characters), if read already
+        self.short_texts = SHORT_TEXTS(root) if short_texts is None else short_texts
         self.page_url = page_url
         self.order = order
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
+        self._ids: dict[str, HtmlElement] | None = None  # first element of each id
+        # Every link to the site, read once for the lists and the "Xem thêm" link.
+        self.site_links = site_links(root.iter("a"), page_url)
         self.anchors = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
@@ -120,19 +134,15 @@ class LinkLists:
 
     def _article_anchors(self) -> list[ArticleLink]:
         page = urls.canonicalize(self.page_url)
-        found = []
-        for a in self.root.iter("a"):
-            href = urls.absolute(a.get("href"), self.page_url)
-            url = urls.canonicalize(href) if href else None
-            if url and url != page and urls.is_article_url(url):
-                found.append(ArticleLink(self.order[a], a, url))
+        found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
+                 if url != page and urls.is_article_url(url)]
         # Links inside the body are the text's own, never a list's.
         return [link for link in found if not self._contains(self.content, link.anchor)]
 
     def _headings(self) -> dict[HtmlElement, str]:
         """Elements whose whole text is a list label, outside the body and widgets."""
         headings: dict[HtmlElement, str] = {}
-        for node in self.root.xpath("//body//text()[string-length(normalize-space()) < 25]"):
+        for node in self.short_texts:
             section = SECTION_LABELS.get(label_key(node))
             if section is None:
                 continue
@@ -141,7 +151,7 @@ class LinkLists:
                 element = element.getparent()
             element = self._widest_with_same_text(element, node)
             if (element is None or self._contains(self.content, element)
-                    or element.xpath(_WIDGET)):
+                    or _WIDGET(element)):
                 continue
             headings.setdefault(element, section)
         return dict(sorted(headings.items(), key=lambda item: self.order[item[0]]))
@@ -163,8 +173,8 @@ class LinkLists:
         of a list item (an item's own title holds its link)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
-        for el in self.root.xpath(_HEADING_LIKE):
-            if el in inside_headings or short_text(el, 60) is None or el.xpath("ancestor::li"):
+        for el in filter(_is_heading_like, self.order):
+            if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
                 continue
             if not self._links_in(el) and not self._is_item_part(el):
                 yield self.order[el]
@@ -230,10 +240,18 @@ class LinkLists:
             for attr in _TAB_ATTRS:
                 value = (el.get(attr) or "").strip()
                 ref = value[1:] if value.startswith("#") else (value if attr != "href" else "")
-                pane = self.root.xpath("//*[@id=$ref]", ref=ref) if ref else []
-                if pane and pane[0] is not el:
-                    return pane[0]
+                pane = self._by_id(ref) if ref else None
+                if pane is not None and pane is not el:
+                    return pane
         return None
+
+    def _by_id(self, ref: str) -> HtmlElement | None:
+        """The first element with this id (one pass for the page, not one per tab)."""
+        if self._ids is None:
+            self._ids = {}
+            for el in self.order:
+                self._ids.setdefault(el.get("id"), el)
+        return self._ids.get(ref)
 
     # -- assignment ------------------------------------------------------
 
@@ -338,7 +356,7 @@ class LinkLists:
             return None
         for el in item.iter():
             if isinstance(el.tag, str) and _LEAD_CLASS.search(el.get("class", "").lower()) \
-                    and not el.xpath("ancestor-or-self::a | .//a"):
+                    and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
                 lead = text_of(el)
                 if lead:
                     return lead
@@ -364,15 +382,27 @@ class LinkLists:
         after = min((self.order[h] for h, s in self.headings.items() if s == "other"),
                     default=-1)
         found: list[tuple[bool, int, str]] = []
-        for a in self.root.iter("a"):
+        for a, url in self.site_links:
+            if not urls.is_listing_url(url):
+                continue  # the URL first: cheaper than the text
             text = short_text(a, 20)
-            if text is None or label_key(text) not in MORE_LABELS:
-                continue
-            href = urls.absolute(a.get("href"), self.page_url)
-            url = urls.canonicalize(href) if href else None
-            if url and urls.is_listing_url(url):
+            if text is not None and label_key(text) in MORE_LABELS:
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
+
+
+def _is_heading_like(el: HtmlElement) -> bool:
+    """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
+    read from the element list: libxml2 pays far more to read @class of every element."""
+    if el.tag in _HEADING_TAGS:
+        return True
+    cls = el.get("class")  # None for comments and other non-elements too
+    return cls is not None and ("title" in cls or "heading" in cls)
+
+
+def _inside_tag(el: HtmlElement, tag: str) -> bool:
+    """Whether an ancestor of el is a `tag` element (ancestor::tag, without XPath)."""
+    return next(el.iterancestors(tag), None) is not None
 
 
 def _text_outside_links(el: HtmlElement) -> Iterator[str]:

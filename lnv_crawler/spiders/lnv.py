@@ -53,6 +53,7 @@ class LnvSpider(scrapy.Spider):
         self.explicit_starts = bool(given)  # asked for by name: fetched whatever the state says
         # The pid keeps two runs started in the same second apart.
         self.run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+        self.followed: set[str] = set()  # canonical URLs this worker has scheduled
 
     def _canonical_starts(self, given: list[str]) -> list[str]:
         starts = []
@@ -92,16 +93,20 @@ class LnvSpider(scrapy.Spider):
         )
 
     def _follow(self, canonicals: Iterable[str]) -> Iterator[scrapy.Request]:
-        """Requests for one page's links: at most LNV_MAX_LINKS_PER_PAGE (0: no limit),
-        the rest counted, so that no page can hold a run."""
+        """Requests for one page's links not scheduled before: at most
+        LNV_MAX_LINKS_PER_PAGE of them (0: no limit), the rest counted, so that no page can
+        hold a run. Most links of a page were scheduled from earlier pages: the dupefilter
+        would drop them, after a Request, the middlewares and a fingerprint each."""
         if not self.follow:
             return
-        unique = list(dict.fromkeys(canonicals))
+        new = [url for url in dict.fromkeys(canonicals) if url not in self.followed]
         limit = self.settings.getint("LNV_MAX_LINKS_PER_PAGE")
-        if limit and len(unique) > limit:
-            self.crawler.stats.inc_value("lnv/links_capped", len(unique) - limit)
-            del unique[limit:]
-        for url in unique:
+        if limit and len(new) > limit:
+            # Not remembered as followed: another page may still lead to them.
+            self.crawler.stats.inc_value("lnv/links_capped", len(new) - limit)
+            del new[limit:]
+        self.followed.update(new)
+        for url in new:
             yield self._request(url)
 
     def canonical_url(self, response: Response) -> str:
