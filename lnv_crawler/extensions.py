@@ -18,7 +18,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from .feeds import TARGETS_STAT, WRITE_ERROR_STAT, atomic_write_text, describe
+from .feeds import TARGETS_STAT, WRITE_ERROR_STAT, atomic_write_text, describe, failed_path
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ def failure_reason(stats: dict[str, Any]) -> str | None:
     return None
 
 
-def summary(stats: dict[str, Any], outputs: list[str], run: dict[str, Any]) -> dict[str, Any]:
+def summary(stats: dict[str, Any], outputs: list[str], run: dict[str, Any],
+            failed_outputs: list[str] | None = None) -> dict[str, Any]:
     statuses = _grouped(stats, "downloader/response_status_count/")
     return {
         **run,  # arguments, mode (live or mirror), crawler_version, state_dir
@@ -75,6 +76,7 @@ def summary(stats: dict[str, Any], outputs: list[str], run: dict[str, Any]) -> d
                            if stats.get("finish_reason") in STOPPED_REASONS else None),
         "stopped_by": stats.get("lnv/stopped_by"),  # SIGINT, SIGTERM
         "output_files": outputs,  # published; none when nothing was written or it failed
+        "failed_output_files": failed_outputs or [],  # a failed run's records, <name>.failed
         "write_error": stats.get(WRITE_ERROR_STAT),
         "archive_file": stats.get("lnv/warc/file"),  # the run's WARC (lnv_crawler/warc.py)
         "pages_fetched": stats.get("response_received_count", 0),
@@ -115,6 +117,7 @@ class RunOutcome:
             raise NotConfigured("debugging tools write no summary")
         self.crawler = crawler
         self.outputs: list[Path] = []
+        self.failed_outputs: list[Path] = []
         crawler.signals.connect(self.feed_slot_closed, signal=signals.feed_slot_closed)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
@@ -125,6 +128,8 @@ class RunOutcome:
     def feed_slot_closed(self, slot) -> None:
         if getattr(slot.storage, "completed", False):
             self.outputs.append(slot.storage.final)
+        elif getattr(slot.storage, "set_aside", False):
+            self.failed_outputs.append(failed_path(slot.storage.final))
 
     def engine_stopped(self) -> None:
         stats = self.crawler.stats
@@ -132,7 +137,8 @@ class RunOutcome:
         self.conclude(failure)
         run = {**self.crawler.settings.getdict("LNV_RUN"),
                "state_dir": self.crawler.settings.get("LNV_STATE_DIR") or None}
-        record = summary(stats.get_stats(), [str(p) for p in self.outputs], run)
+        record = summary(stats.get_stats(), [str(p) for p in self.outputs], run,
+                         [str(p) for p in self.failed_outputs])
         text = json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
         for path in self.summary_paths():
             try:

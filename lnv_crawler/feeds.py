@@ -8,6 +8,10 @@ its item_scraped handler, and "Error storing" at the close) and then reports the
 feed as stored. So the file the exporter writes to records the first write error
 itself: the storage then refuses to publish, the run is stopped and fails, and the
 state records none of its articles.
+
+A run that failed otherwise (a monitor, the site unreachable) wrote a complete file
+that must not look like a good run's: it is renamed to `<name>.failed` instead, an
+earlier file at the name is left as it was, and the state records none of its articles.
 """
 
 from __future__ import annotations
@@ -47,6 +51,12 @@ def fsync_directory(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def failed_path(final: Path) -> Path:
+    """Where a failed run's complete file is kept for inspection: not matched by
+    `*.jsonl`, so nothing downstream takes it for a good run."""
+    return final.with_name(final.name + ".failed")
 
 
 def partial_path(final: Path) -> Path:
@@ -153,6 +163,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self.final = Path(self.path)
         self.partial = partial_path(self.final)
         self.completed = False  # set once the file is in place, for the state and summary
+        self.set_aside = False  # set once a failed run's complete file is at failed_path
         self.error: OSError | None = None
 
     @classmethod
@@ -193,6 +204,14 @@ class AtomicFileFeedStorage(FileFeedStorage):
             if engine is not None and engine.spider is not None:
                 deferred_from_coro(engine.close_spider_async(reason="write_failed"))
 
+    def run_failure(self) -> str | None:
+        """Why the run failed, judged before the file is stored: FeedExporter comes after
+        Spidermon in EXTENSIONS, so the monitors have run."""
+        # Imported here: extensions imports this module.
+        from .extensions import failure_reason
+
+        return failure_reason(self.crawler.stats.get_stats()) if self.crawler else None
+
     def store(self, file: IO[bytes]) -> None:
         try:
             if self.error is None:
@@ -202,8 +221,10 @@ class AtomicFileFeedStorage(FileFeedStorage):
         except OSError as error:
             self.failed(error)
         if self.error is None:
-            os.replace(self.partial, self.final)
-            fsync_directory(self.final.parent)
-            self.completed = True
+            self.set_aside = self.run_failure() is not None
+            target = failed_path(self.final) if self.set_aside else self.final
+            os.replace(self.partial, target)
+            fsync_directory(target.parent)
+            self.completed = not self.set_aside
         OPEN_PARTIALS.discard(self.partial)
         self.partial.unlink(missing_ok=True)  # what is left of a failed write

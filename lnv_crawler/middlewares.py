@@ -147,6 +147,8 @@ class IncrementalStateMiddleware:
     def engine_stopped(self) -> None:
         # A run that wrote no record publishes no file, so no feed slot closed: what it
         # learned (dead links, re-checked articles' validators) is recorded all the same.
+        # A failed run that wrote records set its file aside (feeds.py): it records
+        # nothing, as its new hashes would hide the edits it holds from the next run.
         if not self.recorded and not self.run.written and not (
                 self.crawler.stats.get_value(WRITE_ERROR_STAT)):
             self._record("")

@@ -86,7 +86,9 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "lnv_crawler.history.RunFigures": 490,  # before Spidermon: the monitors read its figures
-    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # after CoreStats (finish_reason)
+    # After Spidermon: a run that failed a monitor must not publish its file (feeds.py).
+    "scrapy.extensions.feedexport.FeedExporter": 505,
     "lnv_crawler.extensions.RunOutcome": 510,
 }
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT, run_crawl
+from conftest import PROJECT, read_records, run_crawl
 from sitecopies import (
     all_ids,
     drop_byline,
@@ -111,7 +111,10 @@ def test_bylines_vanishing_fail_against_history_until_accepted(tmp_path):
         settings = {"LNV_ACCEPT_BASELINE": "1"} if accept else None
         result, summary = crawl_summary(tmp_path, root, *REFRESH, settings=settings)
         assert summary["articles_written"] == 22
-        assert len(result.records) == 22, "a failed monitor keeps the run's output"
+        # A failed monitor keeps the run's records, set aside from the output.
+        kept = result.output.with_name(result.output.name + ".failed")
+        assert len(read_records(kept if result.status else result.output)) == 22
+        assert summary["failed_output_files"] == ([str(kept)] if result.status else [])
         if result.status:
             print(f"\nfailed run: exit {result.status}:", summary["monitors_failed"],
                   json.dumps(summary["monitors_history"]["failures"]))
