@@ -69,3 +69,16 @@ def test_a_failed_default_output_run_publishes_no_jsonl(tmp_path):
     assert recorded(mirror / ".state") == set()
     summary = json.loads(next(mirror.glob("lnv-*.summary.json")).read_text("utf-8"))
     assert summary["failed_output_files"] == [str(aside[0].relative_to(tmp_path))]
+
+
+def test_a_failed_append_run_leaves_the_file_it_appends_to_untouched(tmp_path):
+    earlier = tmp_path / "all.jsonl"
+    earlier.write_text('{"earlier": "run"}\n', "utf-8")
+    with serving(root=drifted_site(tmp_path, TIME_MARKUP)) as server:
+        proc = scrapy_in(tmp_path, "crawl", "lnv", "-a", f"base_url={server.base_url}",
+                         "-o", str(earlier), *FAST)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert earlier.read_text("utf-8") == '{"earlier": "run"}\n'
+    # The complete file as it would have been published: the earlier content, then the run's.
+    kept = (tmp_path / "all.jsonl.failed").read_text("utf-8").splitlines()
+    assert kept[0] == '{"earlier": "run"}' and len(kept) == 1 + len(EXPECTED)

@@ -65,6 +65,8 @@ def test_unchanged_site_passes_every_monitor(tmp_path):
     assert result.status == 0, result.stderr[-2000:]
     assert summary["monitors_failed"] == []
     assert summary["exit_status"] == 0
+    assert summary["output_files"] == [str(result.output)] and len(result.records) == 22
+    assert summary["failed_output_files"] == [] and not list(tmp_path.glob("*.failed"))
 
 
 def test_lost_title_and_time_markup_fails_the_run(tmp_path):
