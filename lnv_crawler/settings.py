@@ -88,6 +88,9 @@ ITEM_PIPELINES = {
     "lnv_crawler.pipelines.DedupPipeline": 300,
 }
 EXTENSIONS = {
+    # CLOSESPIDER_* limits stop within seconds, as a first SIGINT/SIGTERM does.
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "lnv_crawler.stopping.PromptCloseSpider": 0,
     "lnv_crawler.history.RunFigures": 490,  # before Spidermon: the monitors read its figures
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "lnv_crawler.extensions.RunOutcome": 510,
