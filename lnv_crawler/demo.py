@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo crawl wrote no output (exit status {status})", file=sys.stderr)
         return status or 1
     print(f"output: {written}")
+    print(f"run summary: {written.with_suffix('.summary.json')}")
     print(f"summary: {summarize(written)} (exit status {status})")
     return status
 

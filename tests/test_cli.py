@@ -382,6 +382,9 @@ def test_demo_runs_from_any_folder_and_writes_under_it(tmp_path):
     written = list(demo.glob("lnv-*.jsonl"))
     assert len(written) == 1 and f"output: output/demo/{written[0].name}" in result.stdout
     assert len(read_jsonl(written[0])) == 22
+    summary = written[0].with_suffix(".summary.json")
+    assert f"run summary: output/demo/{summary.name}" in result.stdout
+    assert json.loads(summary.read_text("utf-8"))["articles_written"] == 22
     assert len(list((demo / "warc").glob("lnv-*.warc.gz"))) == 1
     assert not (PROJECT / "output" / "demo" / written[0].name).exists()
 
