@@ -8,6 +8,7 @@ real article URLs, and must never be mixed with a live crawl's output or state.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,10 @@ def main(argv: list[str] | None = None) -> int:
                 # Loopback: no need to be gentle.
                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
                 "-s", "LOG_LEVEL=WARNING",
-                *(argv or [])])
+                *(argv or [])],
+                # The project's settings without its scrapy.cfg: `lnv-crawler demo` works
+                # from any folder, writing under that folder's output/demo/.
+                env={"SCRAPY_SETTINGS_MODULE": "lnv_crawler.settings", **os.environ})
             status = wait(child)
     except KeyboardInterrupt:  # before the crawl started, or while the server shuts down
         print("demo stopped", file=sys.stderr)
@@ -64,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo crawl wrote no output (exit status {status})", file=sys.stderr)
         return status or 1
     print(f"output: {written}")
+    print(f"run summary: {written.with_suffix('.summary.json')}")
     print(f"summary: {summarize(written)} (exit status {status})")
     return status
 

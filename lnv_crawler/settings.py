@@ -67,6 +67,9 @@ RETRY_PRIORITY_ADJUST = 100
 # Mirror mode (-a base_url=...) keeps its output and state apart from the live ones.
 LNV_MIRROR_FEED = "output/mirror/lnv-%(run_id)s.jsonl"
 LNV_MIRROR_STATE_DIR = "output/mirror/.state"
+# A folder of saved pages (-a base_url=file:///folder) answers like a server:
+# a folder is its index.html, a page not saved is a 404.
+DOWNLOAD_HANDLERS = {"file": "lnv_crawler.filemirror.SavedPagesHandler"}
 
 DOWNLOADER_MIDDLEWARES = {
     "lnv_crawler.middlewares.IncrementalStateMiddleware": 40,
@@ -85,6 +88,9 @@ ITEM_PIPELINES = {
     "lnv_crawler.pipelines.DedupPipeline": 300,
 }
 EXTENSIONS = {
+    # CLOSESPIDER_* limits stop within seconds, as a first SIGINT/SIGTERM does.
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "lnv_crawler.stopping.PromptCloseSpider": 0,
     "lnv_crawler.history.RunFigures": 490,  # before Spidermon: the monitors read its figures
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # after CoreStats (finish_reason)
     # After Spidermon: a run that failed a monitor must not publish its file (feeds.py).

@@ -191,6 +191,16 @@ class WarcArchive:
     def spider_closed(self, spider: Spider) -> None:
         if self.file is None or self.final is None or self.partial is None:
             return
+        if not self.crawler.stats.get_value("lnv/warc/responses", 0):
+            # Nothing answered (site unreachable): a file of only its warcinfo record
+            # would hold nothing to reparse, one more for each failed cron run.
+            with suppress(OSError):
+                self.file.close()
+                self.partial.unlink(missing_ok=True)
+            OPEN_PARTIALS.discard(self.partial)
+            self.writer = self.file = None
+            logger.info("archive: none, no response to keep")
+            return
         try:
             self.file.flush()
             os.fsync(self.file.fileno())

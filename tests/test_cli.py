@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 import unicodedata
@@ -364,3 +365,34 @@ def test_demo_passes_its_arguments_through(monkeypatch):
     monkeypatch.setattr("lnv_crawler.demo.main", lambda argv: calls.append(argv) or 7)
     assert cli.main(["demo", "-a", "follow=0", "-s", "LOG_LEVEL=INFO"]) == 7
     assert calls == [["-a", "follow=0", "-s", "LOG_LEVEL=INFO"]]
+
+
+def run_demo_outside_the_project(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """`lnv-crawler demo` as a user runs it from a folder of their own: no scrapy.cfg
+    there, no SCRAPY_SETTINGS_MODULE in the environment."""
+    env = {key: value for key, value in os.environ.items() if key != "SCRAPY_SETTINGS_MODULE"}
+    return subprocess.run([sys.executable, "-m", "lnv_crawler.cli", "demo", *args], cwd=folder,
+                          env=env, capture_output=True, text=True, timeout=240)
+
+
+def test_demo_runs_from_any_folder_and_writes_under_it(tmp_path):
+    result = run_demo_outside_the_project(tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    demo = tmp_path / "output" / "demo"
+    written = list(demo.glob("lnv-*.jsonl"))
+    assert len(written) == 1 and f"output: output/demo/{written[0].name}" in result.stdout
+    assert len(read_jsonl(written[0])) == 22
+    summary = written[0].with_suffix(".summary.json")
+    assert f"run summary: output/demo/{summary.name}" in result.stdout
+    assert json.loads(summary.read_text("utf-8"))["articles_written"] == 22
+    assert len(list((demo / "warc").glob("lnv-*.warc.gz"))) == 1
+    assert not (PROJECT / "output" / "demo" / written[0].name).exists()
+
+
+def test_demo_from_any_folder_refuses_a_bad_argument_in_one_line(tmp_path):
+    result = run_demo_outside_the_project(tmp_path, "-a", "folow=0")
+    assert result.returncode == 2
+    assert "lnv: unknown argument -a folow" in result.stderr
+    assert "no active project" not in result.stderr + result.stdout
+    assert "demo crawl wrote no output (exit status 2)" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "output").rglob("*")) == ["demo"]

@@ -330,3 +330,13 @@ def test_diff_counts_changed_fields_and_one_sided_articles(archived, tmp_path):
     assert lnv_crawler("diff", str(old), str(old)).returncode == 0
     assert lnv_crawler("diff", str(old), str(tmp_path / "nope.jsonl")).returncode == 2
 
+
+
+def test_a_run_that_got_no_answer_leaves_no_archive(tmp_path):
+    result = run_crawl(tmp_path, "-a", "base_url=http://127.0.0.1:9", settings={"RETRY_TIMES": "0"})
+    assert result.status == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("lnv: the site could not be reached")
+    summary = json.loads((tmp_path / "out.summary.json").read_text("utf-8"))
+    assert summary["archive_file"] is None and summary["output_files"] == []
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["out.summary.json", "state/articles.sqlite", "state/lock"]  # no warc/
