@@ -165,16 +165,7 @@ def expected_for(kind: str, url: str) -> dict:
 
 
 # Known misses, kept visible (strict: they fail the suite once fixed, so the mark goes).
-# Without ids the sidebar's tabs ("Mới nhất" / "Đọc nhiều") no longer point at their
-# panes, and the list after them stops at the item that links to the page itself: its
-# title holds no other article link, so sections.py takes it for a heading that ends
-# the list. (sections.py is being reworked on another branch.)
-KNOWN_MISSES = {
-    ("a", "https://langngheviet.com.vn/114-san-pham-duoc-cong-nhan-ocop-tinh-bac-ninh-nam-2025"
-          "-33398.html"): "links",
-    ("a", "https://langngheviet.com.vn/quang-tri-day-manh-khuyen-cong-trong-giai-doan-moi"
-          "-33365.html"): "links",
-}
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list:

@@ -102,6 +102,10 @@ class LinkLists:
         self._ids: dict[str, HtmlElement] | None = None  # first element of each id
         # Every link to the site, read once for the lists and the "Xem thêm" link.
         self.site_links = site_links(root.iter("a"), page_url)
+        self.page = urls.canonicalize(page_url)
+        # Items linking to the page itself are left out of the lists, but they are items:
+        # their titles are no headings that end a list.
+        self.self_links = [self.order[a] for a, url in self.site_links if url == self.page]
         self.anchors = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
@@ -133,9 +137,8 @@ class LinkLists:
     # -- what is on the page -----------------------------------------------
 
     def _article_anchors(self) -> list[ArticleLink]:
-        page = urls.canonicalize(self.page_url)
         found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
-                 if url != page and urls.is_article_url(url)]
+                 if url != self.page and urls.is_article_url(url)]
         # Links inside the body are the text's own, never a list's.
         return [link for link in found if not self._contains(self.content, link.anchor)]
 
@@ -176,13 +179,21 @@ class LinkLists:
         for el in filter(_is_heading_like, self.order):
             if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
                 continue
-            if not self._links_in(el) and not self._is_item_part(el):
+            if not self._links_in(el) and not self._links_to_page(el) and (
+                    not self._is_item_part(el)):
                 yield self.order[el]
+
+    def _links_to_page(self, el: HtmlElement) -> bool:
+        """Whether el holds a link to the page itself (an item of a list, not a heading)."""
+        start = bisect_left(self.self_links, self.order[el])
+        return start < len(self.self_links) and self.self_links[start] <= self._end(el)
 
     def _is_item_part(self, el: HtmlElement) -> bool:
         """Inside a box that links to one article only: a list item, not a list."""
         for ancestor in list(el.iterancestors())[:3]:
             linked = {link.url for link in self._links_in(ancestor)}
+            if self._links_to_page(ancestor):
+                linked.add(self.page)
             if len(linked) == 1:
                 return True
             if len(linked) > 1:
