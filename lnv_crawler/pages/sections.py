@@ -25,6 +25,7 @@ from lxml import etree
 from .. import dates, urls
 from ..text import normalize_text
 from .agency import split_agency
+from .body import _is_link_list, _is_related_box
 from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, site_links, text_of
 
 SECTION_LABELS: dict[str, str] = {
@@ -114,7 +115,7 @@ class LinkLists:
         # Items linking to the page itself are left out of the lists, but they are items:
         # their titles are no headings that end a list.
         self.self_links = [self.order[a] for a, url in self.site_links if url == self.page]
-        self.anchors = self._article_anchors()
+        self.anchors, self.boxed = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
         self.boundaries = sorted(self._boundaries())
@@ -144,11 +145,27 @@ class LinkLists:
 
     # -- what is on the page -----------------------------------------------
 
-    def _article_anchors(self) -> list[ArticleLink]:
+    def _article_anchors(self) -> tuple[list[ArticleLink], list[ArticleLink]]:
+        """(article links outside the body, links of the related boxes inside it)."""
         found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
                  if url != self.page and urls.is_article_url(url)]
-        # Links inside the body are the text's own, never a list's.
-        return [link for link in found if not self._contains(self.content, link.anchor)]
+        outside = [link for link in found if not self._contains(self.content, link.anchor)]
+        if len(outside) == len(found):
+            return outside, []
+        # Inside the body, a link is the text's own unless the body leaves its box out
+        # (contract §1: related-article boxes are links, not body).
+        boxed = [link for link in found if self._contains(self.content, link.anchor)
+                 and self._in_related_box(link.anchor)]
+        return outside, boxed
+
+    def _in_related_box(self, anchor: HtmlElement) -> bool:
+        """Inside a box of the body that presents other articles, or a list of links."""
+        for el in anchor.iterancestors():
+            if el is self.content:
+                return False
+            if _is_related_box(el, self.page_url) or _is_link_list(el):
+                return True
+        return False
 
     def _headings(self) -> dict[HtmlElement, str]:
         """Elements whose whole text is a list label, outside the body and widgets."""
@@ -276,7 +293,9 @@ class LinkLists:
 
     def _assign(self) -> list[tuple[str, ArticleLink]]:
         """(section, link) pairs in page order."""
-        assigned: dict[int, tuple[str, ArticleLink]] = {}
+        # The body's own boxes, whatever their heading ("Tin liên quan:", "Đọc thêm:"):
+        # related articles.
+        assigned = {link.position: ("related", link) for link in self.boxed}
         for tabs in self._units():
             for section, links in self._unit_lists(tabs):
                 for link in links:
@@ -368,11 +387,21 @@ class LinkLists:
         return max(texts, key=len) if texts else None
 
     def _summary(self, anchors: list[ArticleLink]) -> str | None:
-        """The item's lead: a lead-classed block, else its text outside the links,
-        without dates, view counts and the like."""
-        item = self._item_box(anchors)
-        if item is None:
-            return None
+        """The item's lead, from the first of its boxes that prints one (an article in a
+        box inside the body and again in a list below: the list's lead)."""
+        item = None
+        for link in anchors:
+            if item is not None and self._contains(item, link.anchor):
+                continue  # the image link and the title link of one item: one box
+            item = self._item_box(link)
+            lead = self._lead_in(item) if item is not None else None
+            if lead:
+                return lead
+        return None
+
+    def _lead_in(self, item: HtmlElement) -> str | None:
+        """An item's lead: a lead-classed block, else its text outside the links,
+        without dates, view counts, its box's label and the like."""
         for el in item.iter():
             if isinstance(el.tag, str) and _LEAD_CLASS.search(el.get("class", "").lower()) \
                     and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
@@ -380,18 +409,22 @@ class LinkLists:
                 if lead:
                     return lead
         pieces = [p for p in (normalize_text(t) for t in _text_outside_links(item))
-                  if p and not _is_metadata(p)]
+                  if p and not _is_metadata(p) and label_key(p) not in SECTION_LABELS]
         lead = normalize_text(" ".join(pieces))
         return lead if len(lead) >= 20 else None
 
-    def _item_box(self, anchors: list[ArticleLink]) -> HtmlElement | None:
-        """The largest ancestor of the item's links that holds no link to another
-        article and no list heading: the item, not its list."""
-        url = anchors[0].url
+    def _item_box(self, first: ArticleLink) -> HtmlElement | None:
+        """The largest ancestor of an item's link that holds no link to another
+        article and no list heading: the item, not its list (nor, for a box inside
+        the body, the body)."""
+        url = first.url
         box = None
-        for ancestor in anchors[0].anchor.iterancestors():
-            if any(self._contains(ancestor, h) for h in self.headings) or any(
-                    link.url != url for link in self._links_in(ancestor)):
+        for ancestor in first.anchor.iterancestors():
+            if ancestor is self.content or any(
+                    self._contains(ancestor, h) for h in self.headings) or any(
+                    link.url != url for link in self._links_in(ancestor)) or any(
+                    link.url != url and self._contains(ancestor, link.anchor)
+                    for link in self.boxed):
                 break  # any() stops at the first other link: cheap even for a long list
             box = ancestor
         return box
