@@ -77,13 +77,19 @@ def test_boxes_inside_the_body_are_related_links():
            " mở 12 lớp đào tạo nghề mây tre đan.</td></tr></table>")
     inline = ('<div><p><strong>Đọc thêm:</strong></p><ul><li><a href="/gom-phu-lang-21480.html">'
               "Làng gốm Phù Lãng đón đầu xu hướng gốm men tro</a></li></ul></div>")
-    page = _page(body=box + BODY + inline)
+    teased = ('<div><strong>Đọc thêm:</strong> <a href="/gom-chu-dau-21567.html">Gốm Chu Đậu'
+              " vươn ra thị trường Nhật Bản</a><p>LNV - Lô hàng 5.000 sản phẩm vừa được xuất"
+              " sang Nhật Bản.</p></div>")
+    page = _page(body=box + BODY + inline + teased)
     assert page.links() == [
         {"section": "related", "url": "https://langngheviet.com.vn/ha-nam-dao-tao-nghe-20110.html",
          "title": "Hà Nam: Đào tạo nghề mây tre đan cho lao động nông thôn",
          "summary": "Năm 2019, tỉnh Hà Nam đã mở 12 lớp đào tạo nghề mây tre đan."},
         {"section": "related", "url": "https://langngheviet.com.vn/gom-phu-lang-21480.html",
          "title": "Làng gốm Phù Lãng đón đầu xu hướng gốm men tro", "summary": None},
+        {"section": "related", "url": "https://langngheviet.com.vn/gom-chu-dau-21567.html",
+         "title": "Gốm Chu Đậu vươn ra thị trường Nhật Bản",
+         "summary": "Lô hàng 5.000 sản phẩm vừa được xuất sang Nhật Bản."},
     ]
     assert len(page.body()) == 2
 

@@ -54,6 +54,9 @@ SECTION_LABELS: dict[str, str] = {
     "tin xem nhiều": "most_read",
 }
 MORE_LABELS = frozenset({"xem thêm", "xem tiếp", "xem tất cả", "xem toàn bộ"})
+# Labels of a list or box ("Tin liên quan:", "Đọc thêm:"), never part of an item's lead.
+_BOX_LABELS = frozenset({*SECTION_LABELS, *MORE_LABELS, "đọc thêm", "mời xem", "mời đọc",
+                         "có thể bạn quan tâm"})
 _LABEL_TRIM = re.compile(r"^[\s:»›>\-–|•]+|[\s:»›>\-–|•]+$")
 _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
@@ -401,7 +404,7 @@ class LinkLists:
 
     def _lead_in(self, item: HtmlElement) -> str | None:
         """An item's lead: a lead-classed block, else its text outside the links,
-        without dates, view counts, its box's label and the like."""
+        without dates, view counts, its box's label ("Đọc thêm:") and the like."""
         for el in item.iter():
             if isinstance(el.tag, str) and _LEAD_CLASS.search(el.get("class", "").lower()) \
                     and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
@@ -409,7 +412,7 @@ class LinkLists:
                 if lead:
                     return lead
         pieces = [p for p in (normalize_text(t) for t in _text_outside_links(item))
-                  if p and not _is_metadata(p) and label_key(p) not in SECTION_LABELS]
+                  if p and not _is_metadata(p) and label_key(p) not in _BOX_LABELS]
         lead = normalize_text(" ".join(pieces))
         return lead if len(lead) >= 20 else None
 
