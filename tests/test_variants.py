@@ -170,12 +170,25 @@ def _list_headings(root: HtmlElement) -> list[HtmlElement]:
 
 
 def bare_headings(root: HtmlElement, expected: dict, reworded: bool = False) -> None:
+    """Each heading, and the tabs beside it (its adjacent siblings of its tag), a bare
+    element: one tag per tab bar, as a page prints it."""
     body = _body_box(root)
-    for i, el in enumerate(_list_headings(root)):
-        label = el.text.strip()
-        el.attrib.clear()
-        el.tag = _BARE_TAGS[i % len(_BARE_TAGS)]
-        el.text = _LIST_HEADINGS[label] if reworded else label
+    bars: dict[HtmlElement, str] = {}
+    for el in _list_headings(root):
+        parent, tag = el.getparent(), el.tag
+        new = bars.setdefault(parent, _BARE_TAGS[len(bars) % len(_BARE_TAGS)])
+        siblings = list(parent)
+        start = end = siblings.index(el)
+        while start > 0 and siblings[start - 1].tag == tag and not len(siblings[start - 1]):
+            start -= 1
+        while end + 1 < len(siblings) and siblings[end + 1].tag == tag and not len(
+                siblings[end + 1]):
+            end += 1
+        for tab in siblings[start:end + 1]:
+            label = (tab.text or "").strip()
+            tab.attrib.clear()
+            tab.tag = new
+            tab.text = _LIST_HEADINGS.get(label, label) if reworded else label
     for el in root.iter():
         if isinstance(el.tag, str) and el is not body and body not in el.iterancestors():
             el.attrib.pop("id", None)
