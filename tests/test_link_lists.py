@@ -119,3 +119,16 @@ def test_tag_link_in_the_prose_is_no_tag():
     after = '<div>Từ khóa: <a href="/tag/may-tre-dan">mây tre đan</a></div>'
     assert _page(body=body, after=after).tags() == ["mây tre đan"]
     assert _page(body=body).tags() == []
+
+
+@pytest.mark.parametrize("tag", ["div", "span", "p", "strong"])
+def test_unknown_heading_in_a_bare_element_ends_the_list(tag):
+    """A heading no section has ("Bài viết cùng tác giả"), without class or heading tag,
+    before its own list: the list before it ends there."""
+    after = ("<div><h3>Tin liên quan</h3>"
+             f"<ul><li>{_item(201, 'Nghề đan cót ở Trung Hòa')}</li>"
+             f"<li>{_item(202, 'Nghề chẻ nan tre ở Tân Uyên')}</li></ul>"
+             f"<{tag}>Bài viết cùng tác giả</{tag}>"
+             f"<ul><li>{_item(301, 'Gốm Chu Đậu vươn ra thị trường Nhật Bản')}</li>"
+             f"<li>{_item(302, 'Làng tranh Đông Hồ trước nguy cơ mai một')}</li></ul></div>")
+    assert _sections(_page(after=after)) == [("related", "201.html"), ("related", "202.html")]

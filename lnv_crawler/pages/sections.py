@@ -210,6 +210,31 @@ class LinkLists:
             if not self._links_in(el) and not self._links_to_page(el) and (
                     not self._is_item_part(el)):
                 yield self.order[el]
+        yield from self._labels()
+
+    def _labels(self) -> Iterator[int]:
+        """Short texts without links right before a box of several article links: the
+        label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>)."""
+        for node in self.short_texts:
+            if node.is_tail or not node.strip():
+                continue
+            el = node.getparent()
+            if el.tag == "a" or self._contains(self.content, el):
+                continue
+            # Up from the text through wrappers of it alone (<div><b>Label</b></div>),
+            # by structure: reading texts costs more than the few labels there are.
+            while next(el.iter("a"), None) is None:
+                after = el.getnext()
+                if after is not None and len({link.url for link in self._links_in(after)}) >= 2:
+                    text = normalize_text(node)
+                    if short_text(el, 40) == text and not _is_metadata(text):
+                        yield self.order[el]
+                    break
+                parent = el.getparent()
+                if parent is None or parent.tag == "body" or len(parent) != 1 or (
+                        (parent.text or "").strip() or (el.tail or "").strip()):
+                    break
+                el = parent
 
     def _links_to_page(self, el: HtmlElement) -> bool:
         """Whether el holds a link to the page itself (an item of a list, not a heading)."""
