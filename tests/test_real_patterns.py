@@ -21,16 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "real_patterns"
 PAGES: dict[str, str] = json.loads((FIXTURES / "index.json").read_text("utf-8"))
 
 # (fixture, field) -> the markup that makes the field wrong today.
-FAILING = {
-    ("related_box_opens_body", "links"):
-        "the links of a table.__MB_ARTICLE_A related box inside the body are not read as"
-        " related links",
-    ("related_box_opens_body", "tags"):
-        "a link to a .tag page inside a body paragraph is taken for a tag",
-    ("related_list_cat_head_box_title", "links"):
-        'a "Có liên quan" list (span.cat-name heading, ul.list-news items of an image link'
-        " and a title link to one article) is not read as related links",
-}  # fmt: skip
+FAILING: dict[tuple[str, str], str] = {}
 
 
 def _case(name: str, field: str) -> object:

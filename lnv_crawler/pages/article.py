@@ -569,8 +569,10 @@ class ArticlePage:
     def tags(self) -> list[str]:
         anchors = [a for box in with_class(self.elements, "tag", "keyword")
                    for a in box.iterdescendants("a")]
-        anchors += [a for a in self.root.iter("a") if a.get("rel") == "tag"
-                    or "/tag/" in a.get("href", "") or "/tags/" in a.get("href", "")]
+        # A link to a tag page inside the body is prose, not the tag box after it.
+        anchors += [a for a in self.root.iter("a") if (
+            a.get("rel") == "tag" or "/tag/" in a.get("href", "") or "/tags/" in a.get("href", "")
+        ) and not self._inside(a, self.content)]
         anchors += self._anchors_after_tag_label()
         found: list[str] = []
         for a in sorted(set(anchors), key=lambda el: self.order.get(el, 0)):

@@ -25,17 +25,26 @@ from lxml import etree
 from .. import dates, urls
 from ..text import normalize_text
 from .agency import split_agency
+from .body import _is_link_list, _is_related_box
 from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, site_links, text_of
 
 SECTION_LABELS: dict[str, str] = {
     "tin liên quan": "related",
     "bài liên quan": "related",
     "tin bài liên quan": "related",
+    "bài viết liên quan": "related",
+    "có liên quan": "related",
+    "tin có liên quan": "related",
     "tin mới hơn": "newer",
     "tin khác": "other",
     "các tin khác": "other",
     "tin cùng chuyên mục": "other",
     "tin bài khác": "other",
+    "bài viết khác": "other",
+    "tin cùng danh mục": "other",
+    "bài cùng chuyên mục": "other",
+    "tin bài cùng chuyên mục": "other",
+    "bài viết cùng chuyên mục": "other",
     "mới nhất": "latest",
     "tin mới nhất": "latest",
     "đọc nhiều": "most_read",
@@ -45,6 +54,9 @@ SECTION_LABELS: dict[str, str] = {
     "tin xem nhiều": "most_read",
 }
 MORE_LABELS = frozenset({"xem thêm", "xem tiếp", "xem tất cả", "xem toàn bộ"})
+# Labels of a list or box ("Tin liên quan:", "Đọc thêm:"), never part of an item's lead.
+_BOX_LABELS = frozenset({*SECTION_LABELS, *MORE_LABELS, "đọc thêm", "mời xem", "mời đọc",
+                         "có thể bạn quan tâm"})
 _LABEL_TRIM = re.compile(r"^[\s:»›>\-–|•]+|[\s:»›>\-–|•]+$")
 _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
@@ -102,7 +114,11 @@ class LinkLists:
         self._ids: dict[str, HtmlElement] | None = None  # first element of each id
         # Every link to the site, read once for the lists and the "Xem thêm" link.
         self.site_links = site_links(root.iter("a"), page_url)
-        self.anchors = self._article_anchors()
+        self.page = urls.canonicalize(page_url)
+        # Items linking to the page itself are left out of the lists, but they are items:
+        # their titles are no headings that end a list.
+        self.self_links = [self.order[a] for a, url in self.site_links if url == self.page]
+        self.anchors, self.boxed = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
         self.boundaries = sorted(self._boundaries())
@@ -132,12 +148,27 @@ class LinkLists:
 
     # -- what is on the page -----------------------------------------------
 
-    def _article_anchors(self) -> list[ArticleLink]:
-        page = urls.canonicalize(self.page_url)
+    def _article_anchors(self) -> tuple[list[ArticleLink], list[ArticleLink]]:
+        """(article links outside the body, links of the related boxes inside it)."""
         found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
-                 if url != page and urls.is_article_url(url)]
-        # Links inside the body are the text's own, never a list's.
-        return [link for link in found if not self._contains(self.content, link.anchor)]
+                 if url != self.page and urls.is_article_url(url)]
+        outside = [link for link in found if not self._contains(self.content, link.anchor)]
+        if len(outside) == len(found):
+            return outside, []
+        # Inside the body, a link is the text's own unless the body leaves its box out
+        # (contract §1: related-article boxes are links, not body).
+        boxed = [link for link in found if self._contains(self.content, link.anchor)
+                 and self._in_related_box(link.anchor)]
+        return outside, boxed
+
+    def _in_related_box(self, anchor: HtmlElement) -> bool:
+        """Inside a box of the body that presents other articles, or a list of links."""
+        for el in anchor.iterancestors():
+            if el is self.content:
+                return False
+            if _is_related_box(el, self.page_url) or _is_link_list(el):
+                return True
+        return False
 
     def _headings(self) -> dict[HtmlElement, str]:
         """Elements whose whole text is a list label, outside the body and widgets."""
@@ -176,13 +207,46 @@ class LinkLists:
         for el in filter(_is_heading_like, self.order):
             if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
                 continue
-            if not self._links_in(el) and not self._is_item_part(el):
+            if not self._links_in(el) and not self._links_to_page(el) and (
+                    not self._is_item_part(el)):
                 yield self.order[el]
+        yield from self._labels()
+
+    def _labels(self) -> Iterator[int]:
+        """Short texts without links right before a box of several article links: the
+        label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>)."""
+        for node in self.short_texts:
+            if node.is_tail or not node.strip():
+                continue
+            el = node.getparent()
+            if el.tag == "a" or self._contains(self.content, el):
+                continue
+            # Up from the text through wrappers of it alone (<div><b>Label</b></div>),
+            # by structure: reading texts costs more than the few labels there are.
+            while next(el.iter("a"), None) is None:
+                after = el.getnext()
+                if after is not None and len({link.url for link in self._links_in(after)}) >= 2:
+                    text = normalize_text(node)
+                    if short_text(el, 40) == text and not _is_metadata(text):
+                        yield self.order[el]
+                    break
+                parent = el.getparent()
+                if parent is None or parent.tag == "body" or len(parent) != 1 or (
+                        (parent.text or "").strip() or (el.tail or "").strip()):
+                    break
+                el = parent
+
+    def _links_to_page(self, el: HtmlElement) -> bool:
+        """Whether el holds a link to the page itself (an item of a list, not a heading)."""
+        start = bisect_left(self.self_links, self.order[el])
+        return start < len(self.self_links) and self.self_links[start] <= self._end(el)
 
     def _is_item_part(self, el: HtmlElement) -> bool:
         """Inside a box that links to one article only: a list item, not a list."""
         for ancestor in list(el.iterancestors())[:3]:
             linked = {link.url for link in self._links_in(ancestor)}
+            if self._links_to_page(ancestor):
+                linked.add(self.page)
             if len(linked) == 1:
                 return True
             if len(linked) > 1:
@@ -257,7 +321,9 @@ class LinkLists:
 
     def _assign(self) -> list[tuple[str, ArticleLink]]:
         """(section, link) pairs in page order."""
-        assigned: dict[int, tuple[str, ArticleLink]] = {}
+        # The body's own boxes, whatever their heading ("Tin liên quan:", "Đọc thêm:"):
+        # related articles.
+        assigned = {link.position: ("related", link) for link in self.boxed}
         for tabs in self._units():
             for section, links in self._unit_lists(tabs):
                 for link in links:
@@ -349,11 +415,21 @@ class LinkLists:
         return max(texts, key=len) if texts else None
 
     def _summary(self, anchors: list[ArticleLink]) -> str | None:
-        """The item's lead: a lead-classed block, else its text outside the links,
-        without dates, view counts and the like."""
-        item = self._item_box(anchors)
-        if item is None:
-            return None
+        """The item's lead, from the first of its boxes that prints one (an article in a
+        box inside the body and again in a list below: the list's lead)."""
+        item = None
+        for link in anchors:
+            if item is not None and self._contains(item, link.anchor):
+                continue  # the image link and the title link of one item: one box
+            item = self._item_box(link)
+            lead = self._lead_in(item) if item is not None else None
+            if lead:
+                return lead
+        return None
+
+    def _lead_in(self, item: HtmlElement) -> str | None:
+        """An item's lead: a lead-classed block, else its text outside the links,
+        without dates, view counts, its box's label ("Đọc thêm:") and the like."""
         for el in item.iter():
             if isinstance(el.tag, str) and _LEAD_CLASS.search(el.get("class", "").lower()) \
                     and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
@@ -361,18 +437,22 @@ class LinkLists:
                 if lead:
                     return lead
         pieces = [p for p in (normalize_text(t) for t in _text_outside_links(item))
-                  if p and not _is_metadata(p)]
+                  if p and not _is_metadata(p) and label_key(p) not in _BOX_LABELS]
         lead = normalize_text(" ".join(pieces))
         return lead if len(lead) >= 20 else None
 
-    def _item_box(self, anchors: list[ArticleLink]) -> HtmlElement | None:
-        """The largest ancestor of the item's links that holds no link to another
-        article and no list heading: the item, not its list."""
-        url = anchors[0].url
+    def _item_box(self, first: ArticleLink) -> HtmlElement | None:
+        """The largest ancestor of an item's link that holds no link to another
+        article and no list heading: the item, not its list (nor, for a box inside
+        the body, the body)."""
+        url = first.url
         box = None
-        for ancestor in anchors[0].anchor.iterancestors():
-            if any(self._contains(ancestor, h) for h in self.headings) or any(
-                    link.url != url for link in self._links_in(ancestor)):
+        for ancestor in first.anchor.iterancestors():
+            if ancestor is self.content or any(
+                    self._contains(ancestor, h) for h in self.headings) or any(
+                    link.url != url for link in self._links_in(ancestor)) or any(
+                    link.url != url and self._contains(ancestor, link.anchor)
+                    for link in self.boxed):
                 break  # any() stops at the first other link: cheap even for a long list
             box = ancestor
         return box
