@@ -54,9 +54,13 @@ def iter_text(el: HtmlElement) -> Iterator[str]:
     if el.text:
         yield el.text
     for child in el:
-        if isinstance(child.tag, str):
-            yield from iter_text(child)
-            if child.tag == "br":
+        tag = child.tag
+        if isinstance(tag, str):
+            if len(child):
+                yield from iter_text(child)
+            elif child.text and tag not in NON_CONTENT_TAGS:
+                yield child.text  # a leaf, read here: no generator for each one
+            if tag == "br":
                 yield " "
         if child.tail:
             yield child.tail
