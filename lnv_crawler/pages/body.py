@@ -284,7 +284,17 @@ def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
         and not has_image(el)]
     if not found and box.tag == "table":
         found = [r for r in box.iter("tr") if not has_image(r)]
-    return [el for el in found if not any(a in found for a in el.iterancestors())]
+    return [el for el in found if not _inside_any(el, found, box)]
+
+
+def _inside_any(el: HtmlElement, boxes: list[HtmlElement], top: HtmlElement) -> bool:
+    """Whether an ancestor of el below top is one of boxes (all inside top)."""
+    for up in el.iterancestors():
+        if up is top:
+            return False
+        if up in boxes:
+            return True
+    return False
 
 
 def has_image(el: HtmlElement) -> bool:
