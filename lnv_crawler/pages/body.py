@@ -182,7 +182,9 @@ def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     for child in el:
         if isinstance(child.tag, str):
             _visit(child, builder, style)
-        builder.add_text(child.tail, style)
+        tail = child.tail
+        if tail:  # mostly None between blocks: no call then
+            builder.add_text(tail, style)
 
 
 def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
