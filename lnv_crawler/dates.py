@@ -184,28 +184,36 @@ _FALLBACK_HINT = re.compile(
 
 def parse_date(text: str | None, now: datetime | None = None) -> datetime | None:
     """Read a printed date/time; aware in Vietnam time, or None when it holds no date."""
+    return parse_date_against(text, now)[0]
+
+
+def parse_date_against(text: str | None,
+                       now: datetime | None = None) -> tuple[datetime | None, bool]:
+    """parse_date's result, and whether it was read against now: True for a relative
+    or year-less date (another now gives another time, or None), False when the text
+    gives its own full date (or none at all), whatever now is."""
     if not isinstance(text, str):
-        return None
+        return None, False
     s = _normalize(text)
     if not s or len(s) > _MAX_LEN:
-        return None
-    anchor = _vn_now(now)
+        return None, False
     if "thứ" in s:
         s = _WEEKDAY_NUMBER.sub("thứ n", s)  # still a weekday: it cues a year-less date
     offset, s = _take_offset(s)
     iso = _ISO.search(s)
     if iso and iso["hour"]:
-        return _from_iso_match(iso, offset)
+        return _from_iso_match(iso, offset), False
     full = _first_full_date(s)
     if full:
         day, start, end = full
         clock = _find_clock(s[:start] + " " + s[end:]) or _dotted_clock(s, start, end)
-        return _assemble(day, clock or time(), offset)
+        return _assemble(day, clock or time(), offset), False
+    anchor = _vn_now(now)
     short = _first_short_date(s, anchor.date())
     if short:
         day, start, end = short
-        return _assemble(day, _find_clock(s[:start] + " " + s[end:]) or time(), offset)
-    return _relative(s, anchor) or _fallback(s, anchor)
+        return _assemble(day, _find_clock(s[:start] + " " + s[end:]) or time(), offset), True
+    return _relative(s, anchor) or _fallback(s, anchor), True
 
 
 def to_iso(dt: datetime) -> str:

@@ -25,6 +25,7 @@ from .dom import (
     NON_CONTENT_TAGS,
     SHORT_TEXTS,
     HtmlElement,
+    MetaTags,
     document_order,
     has_text,
     is_in_menu,
@@ -32,7 +33,6 @@ from .dom import (
     json_ld,
     ld_types,
     ld_value,
-    meta_content,
     parse_html,
     short_text,
     text_of,
@@ -53,8 +53,8 @@ _ERROR_TEXT = re.compile(
     r"^(?:bài viết|trang|nội dung)[^.]{0,40}(?:không tồn tại|đã bị (?:gỡ|xóa|xoá))",
     re.IGNORECASE)
 
-_CONTENT_XPATHS = (
-    '//*[@id="__MB_MASTERCMS_EL_3"]',
+_BODY_ID = "__MB_MASTERCMS_EL_3"  # the CMS's body container
+_CONTENT_XPATHS = tuple(etree.XPath(x) for x in (
     '//*[contains(concat(" ", normalize-space(@class), " "), " __MASTERCMS_CONTENT ")]',
     '//*[@itemprop="articleBody"]',
     '//*[contains(@class, "article-detail-content") or contains(@class, "detail-content")'
@@ -62,16 +62,9 @@ _CONTENT_XPATHS = (
     ' or contains(@class, "content-detail") or contains(@class, "entry-content")'
     ' or contains(@class, "post-content") or contains(@class, "news-content")'
     ' or contains(@class, "fck_detail") or contains(@class, "body-text")]',
-)
-_TITLE_XPATHS = (
-    '//h1[contains(@class, "article-detail-title")]',
-    '//h1[contains(@class, "title")]',
-    "//article//h1",
-    "//h1",
-)
+))
 _SAPO_CLASS = re.compile(r"sapo|desc|lead|summary|intro")
-_CATEGORY_XPATHS = (
-    '//li[contains(@class, "menu-alias")]//a',
+_CRUMB_XPATHS = tuple(etree.XPath(x) for x in (
     '//*[contains(@class, "breadcrumb") or contains(@class, "crumb")'
     ' or contains(@class, "path")]//a',
     '//a[contains(@class, "cate")]',
@@ -80,7 +73,11 @@ _CATEGORY_XPATHS = (
     '//*[@itemtype="http://schema.org/BreadcrumbList" or'
     ' @itemtype="https://schema.org/BreadcrumbList"]//a',
     '//nav[contains(@aria-label, "breadcrumb")]//a',
-)
+))
+_BYLINE_BOXES = etree.XPath('//*[contains(@class, "author") or contains(@class, "byline")'
+                            ' or (@itemprop="author" and not(self::meta))]')
+_IN_LINK_OR_ITEM = etree.XPath("ancestor-or-self::a | ancestor::li")
+_IN_ITEM = etree.XPath("ancestor::li")
 _IN_LIST_ITEM = etree.XPath("ancestor::li[.//a[contains(@class, 'article')]]")
 _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)\s*:?\s*$", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
@@ -114,9 +111,22 @@ def _date_text(text: str) -> datetime | None:
     that mentions a date, nor a line holding two dates."""
     if len(_WORD.findall(text)) > _MAX_DATE_WORDS or len(_DATE_NUMBERS.findall(text)) > 1:
         return None
-    parsed = dates.parse_date(text, now=_ANCHORS[0])
+    parsed, against_now = dates.parse_date_against(text, now=_ANCHORS[0])
+    if not against_now:
+        return parsed
     # Relative and year-less dates move with `now`: a full date does not.
     return parsed if parsed and parsed == dates.parse_date(text, now=_ANCHORS[1]) else None
+
+
+def _title_rank(h1: HtmlElement) -> int:
+    """Headline candidates, best first: the CMS's class, a title class, in an <article>,
+    any (in page order within each: the sort is stable)."""
+    cls = h1.get("class", "")
+    if "article-detail-title" in cls:
+        return 0
+    if "title" in cls:
+        return 1
+    return 2 if next(h1.iterancestors("article"), None) is not None else 3
 
 
 def _inline_text_length(el: HtmlElement) -> int:
@@ -151,17 +161,18 @@ class ArticlePage:
         return SHORT_TEXTS(self.root)
 
     @cached_property
+    def meta(self) -> MetaTags:
+        return MetaTags(self.root)
+
+    @cached_property
     def ld(self) -> list[dict]:
         return json_ld(self.root)
 
     @cached_property
     def title_element(self) -> HtmlElement | None:
         """The article's h1: not the logo's, preferably the one the metadata names."""
-        candidates: list[HtmlElement] = []
-        for xpath in _TITLE_XPATHS:
-            for h1 in self.root.xpath(xpath):
-                if h1 not in candidates and len(text_of(h1)) >= 5 and not is_site_chrome(h1):
-                    candidates.append(h1)
+        candidates = sorted((h1 for h1 in self.root.iter("h1")
+                             if len(text_of(h1)) >= 5 and not is_site_chrome(h1)), key=_title_rank)
         named = self._metadata_titles()
         for h1 in candidates:
             if any(_same_title(text_of(h1), name) for name in named):
@@ -169,7 +180,7 @@ class ArticlePage:
         return candidates[0] if candidates else None
 
     def _metadata_titles(self) -> list[str]:
-        names = [meta_content(self.root, "og:title", "twitter:title"),
+        names = [self.meta.content("og:title", "twitter:title"),
                  ld_value(self.ld, "headline", _ARTICLE_TYPES), self.root.findtext(".//title")]
         return [_SITE_SUFFIX.sub("", normalize_text(n)) for n in names if isinstance(n, str)]
 
@@ -187,8 +198,12 @@ class ArticlePage:
     @cached_property
     def content(self) -> HtmlElement | None:
         """The element that holds the body, by known markers, else by text density."""
+        # The CMS's id, read from the element list: //*[@id=…] costs libxml2 twice that.
+        for el in self.elements:
+            if el.get("id") == _BODY_ID and isinstance(el.tag, str) and has_text(el):
+                return el
         for xpath in _CONTENT_XPATHS:
-            for el in self.root.xpath(xpath):
+            for el in xpath(self.root):
                 if has_text(el):
                     return el
         return self._densest_element()
@@ -284,7 +299,7 @@ class ArticlePage:
                       and (_SAPO_CLASS.search(el.get("class", "")) or (
                           el.get("itemprop") == "description" and el.tag != "meta"))]
         for el in sorted(candidates, key=self.order.get, reverse=True):
-            if el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el):
+            if _IN_LINK_OR_ITEM(el) or is_site_chrome(el):
                 continue
             text = text_of(el)
             if len(text) >= 20:
@@ -305,7 +320,7 @@ class ArticlePage:
                 continue
             linked = sum(len(text_of(a)) for a in el.iter("a"))
             if linked < 0.3 * len(text) and not (
-                    el.xpath("ancestor-or-self::a | ancestor::li") or is_site_chrome(el)):
+                    _IN_LINK_OR_ITEM(el) or is_site_chrome(el)):
                 return text
         return None
 
@@ -348,12 +363,12 @@ class ArticlePage:
         types = set().union(*(ld_types(o) for o in self.ld)) if self.ld else set()
         if types & _NON_ARTICLE_TYPES and not types & set(_ARTICLE_TYPES[:-1]):
             return True
-        return (meta_content(self.root, "og:type") or "").startswith("video")
+        return (self.meta.content("og:type") or "").startswith("video")
 
     def title(self) -> str | None:
         if self.title_element is not None:
             return text_of(self.title_element)
-        og = meta_content(self.root, "og:title", "twitter:title")
+        og = self.meta.content("og:title", "twitter:title")
         if og:
             return _SITE_SUFFIX.sub("", og)
         headline = ld_value(self.ld, "headline", _ARTICLE_TYPES)
@@ -391,10 +406,9 @@ class ArticlePage:
         closing = self._closing_block()
         if closing is not None and looks_like_byline(closing.text, closing.emphasized):
             return closing.text
-        for el in self.root.xpath('//*[contains(@class, "author") or contains(@class, "byline")'
-                                  ' or (@itemprop="author" and not(self::meta))]'):
+        for el in _BYLINE_BOXES(self.root):
             text = text_of(el)
-            if text and not el.xpath("ancestor::li") and looks_like_byline(text, True):
+            if text and not _IN_ITEM(el) and looks_like_byline(text, True):
                 return text
         return None
 
@@ -436,7 +450,7 @@ class ArticlePage:
 
     def modified_at(self) -> str | None:
         """The page's own last-modified time: metadata, else a printed "Cập nhật" time."""
-        value = meta_content(self.root, "article:modified_time", "og:updated_time",
+        value = self.meta.content("article:modified_time", "og:updated_time",
                              "dateModified")
         if not value:
             found = ld_value(self.ld, "dateModified", _ARTICLE_TYPES)
@@ -460,7 +474,7 @@ class ArticlePage:
             parsed = self._date_line(el, text)
             if parsed is not None and parsed.time() == time() and el.getnext() is not None:
                 parsed = self._with_clock_after(el, text, parsed)
-            if parsed is not None and not (el.xpath("ancestor-or-self::a | ancestor::li")
+            if parsed is not None and not (_IN_LINK_OR_ITEM(el)
                                            or is_site_chrome(el) or self._beside_link(el)):
                 found.append((bool(_UPDATED_LABEL.match(text)), parsed))
                 if not found[-1][0]:
@@ -520,7 +534,7 @@ class ArticlePage:
         return _date_text(text)
 
     def _machine_date(self) -> datetime | None:
-        value = meta_content(self.root, "article:published_time", "datePublished",
+        value = self.meta.content("article:published_time", "datePublished",
                              "og:published_time", "pubdate", "publishdate", "dc.date.issued")
         if not value:
             found = ld_value(self.ld, "datePublished", _ARTICLE_TYPES)
@@ -532,20 +546,35 @@ class ArticlePage:
         title = self.title()
         anchor = self.content if self.content is not None else self.title_element
         limit = self.order[anchor] if anchor is not None else len(self.order)
-        for xpath in _CATEGORY_XPATHS:
-            crumbs = [text_of(a) for a in self.root.xpath(xpath)
-                      if self.order[a] < limit and (xpath == _CATEGORY_XPATHS[0]
-                                                    or not is_in_menu(a))]
+        for anchors, in_menu_too in self._crumb_candidates():
+            crumbs = [text_of(a) for a in anchors
+                      if self.order[a] < limit and (in_menu_too or not is_in_menu(a))]
             crumbs = [c for c in crumbs if c and not _HOME_CRUMB.match(c) and c != title]
             if crumbs:
                 return crumbs[-1]
-        section = meta_content(self.root, "article:section")
+        section = self.meta.content("article:section")
         if section:
             return section
         found = ld_value(self.ld, "articleSection", _ARTICLE_TYPES)
         if isinstance(found, list):
             found = found[0] if found else None
         return normalize_or_none(found) if isinstance(found, str) else self._unclassed_crumb()
+
+    def _crumb_candidates(self) -> Iterator[tuple[list[HtmlElement], bool]]:
+        """Links that may be the breadcrumb, best first, and whether a menu may hold them:
+        the CMS's `li.menu-alias` (in its menu bar), then breadcrumb markup."""
+        yield self._menu_alias_links(), True
+        for xpath in _CRUMB_XPATHS:
+            yield xpath(self.root), False
+
+    def _menu_alias_links(self) -> list[HtmlElement]:
+        """The links in `li.menu-alias` items (//li[contains(@class, "menu-alias")]//a),
+        read by tag name: that XPath scans every element's class."""
+        found: dict[HtmlElement, None] = {}  # a nested item's links once, in page order
+        for li in self.root.iter("li"):
+            if "menu-alias" in li.get("class", ""):
+                found.update(dict.fromkeys(li.iter("a")))
+        return list(found)
 
     def _unclassed_crumb(self) -> str | None:
         """Without breadcrumb markup or metadata: the last link of the bar of links

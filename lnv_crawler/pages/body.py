@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from .. import urls
 from ..text import normalize_text
@@ -72,10 +74,27 @@ class _Style:
     bold: bool = False
     italic: bool = False
 
-    def inside(self, el: HtmlElement) -> _Style:
-        style = el.get("style", "")
-        return _Style(self.bold or el.tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(style)),
-                      self.italic or el.tag in _ITALIC_TAGS or bool(_ITALIC_STYLE.search(style)))
+    def inside(self, el: HtmlElement, css: _Css) -> _Style:
+        bold = self.bold or el.tag in _BOLD_TAGS or css.bold
+        italic = self.italic or el.tag in _ITALIC_TAGS or css.italic
+        return self if bold == self.bold and italic == self.italic else _Style(bold, italic)
+
+
+class _Css(NamedTuple):
+    hidden: bool
+    align: str | None  # "right", "center"
+    bold: bool
+    italic: bool
+
+
+@lru_cache(maxsize=512)
+def _css(style: str) -> _Css:
+    """What the body rules read in a style attribute, read once per distinct value
+    (a page repeats a few: "text-align: justify;" on every paragraph)."""
+    lower = style.lower()
+    align = _ALIGN_STYLE.search(lower)
+    return _Css(bool(_HIDDEN_STYLE.search(lower)), align.group(1) if align else None,
+                bool(_BOLD_STYLE.search(style)), bool(_ITALIC_STYLE.search(style)))
 
 
 class _Builder:
@@ -98,6 +117,9 @@ class _Builder:
             self._align = value
 
     def flush(self) -> None:
+        if not self._parts:  # at every block's start and end: mostly nothing pending
+            self._align = None
+            return
         text = normalize_text("".join(t for t, _ in self._parts))
         if text:
             self._add_paragraph(text, [s for t, s in self._parts if t.strip()])
@@ -138,11 +160,13 @@ def extract_blocks(content: HtmlElement, page_url: str,
 def _is_noise(el: HtmlElement) -> bool:
     if el.tag in NON_CONTENT_TAGS or el.tag == "ins":
         return True
-    if _HIDDEN_STYLE.search(el.get("style", "").lower()) or el.get("hidden") is not None:
+    if _css(el.get("style", "")).hidden or el.get("hidden") is not None:
         return True
-    if el.tag in BLOCK_TAGS and _NOISE.search(classes_and_id(el)):
+    if el.tag not in BLOCK_TAGS:
+        return False
+    if (el.get("class") or el.get("id")) and _NOISE.search(classes_and_id(el)):
         return True
-    return el.tag in BLOCK_TAGS and _is_inline_link_box(el)
+    return len(el) > 0 and _is_inline_link_box(el)  # a box of links has children
 
 
 def _is_inline_link_box(el: HtmlElement) -> bool:
@@ -158,7 +182,9 @@ def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     for child in el:
         if isinstance(child.tag, str):
             _visit(child, builder, style)
-        builder.add_text(child.tail, style)
+        tail = child.tail
+        if tail:  # mostly None between blocks: no call then
+            builder.add_text(tail, style)
 
 
 def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
@@ -192,7 +218,8 @@ def _is_related_box(el: HtmlElement, page_url: str) -> bool:
     a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
     Editorial boxes of text hold no such headline link and stay body; a container with
     such a box inside it (the body's own wrapper) is not the box."""
-    if el.tag not in _BOX_TAGS or short_text(el, _MAX_RELATED_BOX_CHARS) is None:
+    if el.tag not in _BOX_TAGS or next(el.iter("a"), None) is None or (
+            short_text(el, _MAX_RELATED_BOX_CHARS) is None):
         return False
     for a in el.iter("a"):
         if len(text_of(a)) < _MIN_HEADLINE_CHARS or _nearest_box(a) is not el:
@@ -220,11 +247,11 @@ def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style) -> None:
         _add_image_box(el, builder)
         return
     is_block = tag in BLOCK_TAGS
+    css = _css(el.get("style", ""))
     if is_block:
         builder.flush()
-        align = _ALIGN_STYLE.search(el.get("style", "").lower())
-        builder.align(align.group(1) if align else el.get("align"))
-    inner = style.inside(el)
+        builder.align(css.align or el.get("align"))
+    inner = style.inside(el, css)
     builder.add_text(el.text, inner)
     _walk(el, builder, inner)
     if is_block:
@@ -244,7 +271,7 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
 def _is_image_box(el: HtmlElement) -> bool:
     """A table, figure or wrapper that frames images and their captions (not a
     layout table that happens to hold an image)."""
-    if el.tag not in ("table", "figure", "div", "p", "span") or not has_image(el):
+    if el.tag not in ("table", "figure", "div", "p", "span") or not len(el) or not has_image(el):
         return False
     framed = el.tag in ("table", "figure") or bool(_caption_elements(el))
     return framed and short_text(el, 600) is not None
@@ -253,12 +280,23 @@ def _is_image_box(el: HtmlElement) -> bool:
 def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    found = box.xpath(".//figcaption") or [
-        el for el in box.iter() if el is not box and isinstance(el.tag, str)
-        and _CAPTION_CLASS.search(classes_and_id(el)) and not has_image(el)]
+    found = list(box.iterdescendants("figcaption")) or [
+        el for el in box.iterdescendants() if isinstance(el.tag, str)
+        and (el.get("class") or el.get("id")) and _CAPTION_CLASS.search(classes_and_id(el))
+        and not has_image(el)]
     if not found and box.tag == "table":
         found = [r for r in box.iter("tr") if not has_image(r)]
-    return [el for el in found if not any(a in found for a in el.iterancestors())]
+    return [el for el in found if not _inside_any(el, found, box)]
+
+
+def _inside_any(el: HtmlElement, boxes: list[HtmlElement], top: HtmlElement) -> bool:
+    """Whether an ancestor of el below top is one of boxes (all inside top)."""
+    for up in el.iterancestors():
+        if up is top:
+            return False
+        if up in boxes:
+            return True
+    return False
 
 
 def has_image(el: HtmlElement) -> bool:

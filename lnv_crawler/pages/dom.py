@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 
@@ -62,26 +63,57 @@ def iter_text(el: HtmlElement) -> Iterator[str]:
             yield child.tail
 
 
+def _gather(el: HtmlElement, parts: list[str], budget: float) -> float:
+    """iter_text's pieces of el appended to parts while their characters (stripped)
+    stay within budget; what is left of it (below 0: stopped early). A recursion
+    that appends, not nested generators: the readers below take whole elements."""
+    text = el.text
+    if text:
+        parts.append(text)
+        budget -= len(text.strip())
+    for child in el:
+        if budget < 0:
+            return budget
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag not in NON_CONTENT_TAGS:
+                if len(child):
+                    budget = _gather(child, parts, budget)
+                elif child.text:  # a leaf, read here: no call for each one
+                    parts.append(child.text)
+                    budget -= len(child.text.strip())
+            if tag == "br":
+                parts.append(" ")
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+            budget -= len(tail.strip())
+    return budget
+
+
+def _read(el: HtmlElement, budget: float) -> tuple[list[str], float]:
+    parts: list[str] = []
+    if not (isinstance(el.tag, str) and el.tag in NON_CONTENT_TAGS):
+        budget = _gather(el, parts, budget)
+    return parts, budget
+
+
 def text_of(el: HtmlElement | None) -> str:
     """Normalized visible text of an element ('' for None)."""
-    return normalize_text("".join(iter_text(el))) if el is not None else ""
+    return normalize_text("".join(_read(el, math.inf)[0])) if el is not None else ""
 
 
 def has_text(el: HtmlElement) -> bool:
     """Whether an element shows any text (stops at the first: cheap on a whole body)."""
-    return any(t.strip() for t in iter_text(el))
+    return _read(el, 0)[1] < 0
 
 
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """Normalized text of an element if at most `limit` characters long, else None,
     without reading more of a large element than that."""
-    parts: list[str] = []
-    size = 0
-    for piece in iter_text(el):
-        size += len(piece.strip())
-        if size > limit:
-            return None
-        parts.append(piece)
+    parts, left = _read(el, limit)
+    if left < 0:
+        return None
     text = normalize_text("".join(parts))
     return text if len(text) <= limit else None
 
@@ -103,18 +135,32 @@ def classes_and_id(el: HtmlElement) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}".lower()
 
 
-def meta_content(root: HtmlElement, *names: str) -> str | None:
-    """Content of the first <meta property|name|itemprop=...> among names."""
-    # A walk by tag name, not //meta[@attr=...]: libxml2 reads the attribute of every
-    # element for that, and a page asks for several names.
-    metas = [m for m in root.iter("meta") if m.get("content") is not None]
-    for name in names:
-        for attr in ("property", "name", "itemprop"):
-            found = next((m.get("content") for m in metas if m.get(attr) == name), "")
-            value = normalize_text(found)
-            if value:
-                return value
-    return None
+_META_KEYS = ("property", "name", "itemprop")
+
+
+class MetaTags:
+    """The page's <meta> tags with a content, read in one walk by tag name (not
+    //meta[@attr=...]: libxml2 reads the attribute of every element for that), for the
+    several fields that ask for them."""
+
+    def __init__(self, root: HtmlElement):
+        self._first: dict[tuple[str, str], str] = {}  # (attribute, name) -> content
+        for meta in root.iter("meta"):
+            content = meta.get("content")
+            if content is not None:
+                for attr in _META_KEYS:
+                    name = meta.get(attr)
+                    if name is not None:
+                        self._first.setdefault((attr, name), content)
+
+    def content(self, *names: str) -> str | None:
+        """Content of the first <meta property|name|itemprop=...> among names."""
+        for name in names:
+            for attr in _META_KEYS:
+                value = normalize_text(self._first.get((attr, name)))
+                if value:
+                    return value
+        return None
 
 
 def _flatten_ld(data: object) -> Iterator[dict]:
@@ -129,7 +175,7 @@ def _flatten_ld(data: object) -> Iterator[dict]:
 def json_ld(root: HtmlElement) -> list[dict]:
     """Every JSON-LD object on the page (broken blocks are skipped: sites ship them)."""
     objects: list[dict] = []
-    for script in root.xpath('//script[contains(@type, "ld+json")]'):
+    for script in (s for s in root.iter("script") if "ld+json" in s.get("type", "")):
         raw = (script.text or "").strip()
         # Control characters inside strings are common in CMS output and invalid JSON.
         raw = re.sub(r"[\x00-\x1f]+", " ", raw)
@@ -203,15 +249,20 @@ def document_order(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
     return {el: i for i, el in enumerate(elements)}
 
 
-_CHROME = etree.XPath(
-    "ancestor::nav | ancestor::footer | ancestor-or-self::a"
-    " | ancestor::header[not(ancestor::article)]"
-    ' | ancestor-or-self::*[contains(@class, "logo") or contains(@id, "logo")'
-    ' or contains(@class, "top-bar") or contains(@class, "topbar")'
-    ' or contains(@class, "site-header") or contains(@class, "masthead")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " header ")'
-    ' or @id = "header" or contains(@class, "header-date")]'
-)
+# What marks the site's furniture on an element or an ancestor, as XPath's
+# contains(@class, …) / contains(@id, …) / @id = … would read it.
+_CHROME_CLASS_WORDS = ("logo", "top-bar", "topbar", "site-header", "masthead", "header-date")
+_CHROME_TAGS = frozenset({"nav", "footer"})
+
+
+def _is_chrome_box(el: HtmlElement) -> bool:
+    cls = el.get("class") or ""
+    ident = el.get("id") or ""
+    return (any(word in cls for word in _CHROME_CLASS_WORDS) or "logo" in ident
+            or ident == "header"
+            or ("header" in cls and " header " in f" {_XML_SPACE.sub(' ', cls)} "))
+
+
 _MENU = etree.XPath(
     'ancestor::nav[not(contains(@aria-label, "readcrumb") or contains(@class, "readcrumb"))]'
     ' | ancestor::*[contains(@class, "menu") or contains(@id, "menu")'
@@ -219,8 +270,18 @@ _MENU = etree.XPath(
 
 
 def is_site_chrome(el: HtmlElement) -> bool:
-    """Inside the site's own furniture (logo, header bar, navigation, footer)."""
-    return bool(_CHROME(el))
+    """Inside the site's own furniture (logo, header bar, navigation, footer): inside a
+    <nav>, a <footer> or a <header> outside any <article>, or in a link, or in an
+    element classed as a logo or a header bar. One walk up in Python: the same test as
+    one XPath costs libxml2 several times that."""
+    if el.tag == "a" or _is_chrome_box(el):
+        return True
+    for up in el.iterancestors():
+        tag = up.tag
+        if tag in _CHROME_TAGS or tag == "a" or _is_chrome_box(up) or (
+                tag == "header" and next(up.iterancestors("article"), None) is None):
+            return True
+    return False
 
 
 def is_in_menu(el: HtmlElement) -> bool:
