@@ -198,12 +198,12 @@ def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
 
 
 def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
-    if el not in builder.skip and not _is_noise(el) and not _is_link_list(el) and not (
-            _is_related_box(el, builder.page_url)):
+    if el not in builder.skip and not _is_noise(el) and not is_link_list(el) and not (
+            is_related_box(el, builder.page_url)):
         _visit_kept(el, builder, style)
 
 
-def _is_link_list(el: HtmlElement) -> bool:
+def is_link_list(el: HtmlElement) -> bool:
     """A list or bar of links only (a menu, a breadcrumb, a share bar), not prose."""
     if el.tag not in _LIST_TAGS or next(el.iter("a"), None) is None:
         return False
@@ -213,7 +213,7 @@ def _is_link_list(el: HtmlElement) -> bool:
     return sum(len(text_of(a)) for a in el.iter("a")) >= _LINK_LIST_SHARE * len(text)
 
 
-def _is_related_box(el: HtmlElement, page_url: str) -> bool:
+def is_related_box(el: HtmlElement, page_url: str) -> bool:
     """A box of the CMS that presents another article (its headline as a link, a teaser,
     a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
     Editorial boxes of text hold no such headline link and stay body; a container with

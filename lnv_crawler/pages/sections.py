@@ -25,7 +25,7 @@ from lxml import etree
 from .. import dates, urls
 from ..text import normalize_text
 from .agency import split_agency
-from .body import _is_link_list, _is_related_box
+from .body import is_link_list, is_related_box
 from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, site_links, text_of
 
 SECTION_LABELS: dict[str, str] = {
@@ -166,7 +166,7 @@ class LinkLists:
         for el in anchor.iterancestors():
             if el is self.content:
                 return False
-            if _is_related_box(el, self.page_url) or _is_link_list(el):
+            if is_related_box(el, self.page_url) or is_link_list(el):
                 return True
         return False
 
