@@ -24,9 +24,9 @@ from .byline import MAX_BYLINE_CHARS, authors_of, looks_like_byline
 from .dom import (
     NON_CONTENT_TAGS,
     SHORT_TEXTS,
+    ElementIndex,
     HtmlElement,
     MetaTags,
-    document_order,
     has_text,
     is_in_menu,
     is_site_chrome,
@@ -36,7 +36,6 @@ from .dom import (
     parse_html,
     short_text,
     text_of,
-    with_class,
     xpath_shorter,
 )
 from .sections import LinkLists
@@ -148,13 +147,17 @@ class ArticlePage:
     # -- shared parse state ------------------------------------------------
 
     @cached_property
+    def index(self) -> ElementIndex:
+        return ElementIndex(self.root)
+
+    @property
     def elements(self) -> list[HtmlElement]:
         """Every element in document order (positions index into this list)."""
-        return list(self.root.iter())
+        return self.index.elements
 
-    @cached_property
+    @property
     def order(self) -> dict[HtmlElement, int]:
-        return document_order(self.elements)
+        return self.index.order
 
     @cached_property
     def _short_texts(self) -> list[str]:  # for the tags and the link lists: one XPath walk
@@ -198,9 +201,9 @@ class ArticlePage:
     @cached_property
     def content(self) -> HtmlElement | None:
         """The element that holds the body, by known markers, else by text density."""
-        # The CMS's id, read from the element list: //*[@id=…] costs libxml2 twice that.
-        for el in self.elements:
-            if el.get("id") == _BODY_ID and isinstance(el.tag, str) and has_text(el):
+        # The CMS's id, read from the element index: //*[@id=…] costs libxml2 more.
+        for el in self.index.with_id(_BODY_ID):
+            if isinstance(el.tag, str) and has_text(el):
                 return el
         for xpath in _CONTENT_XPATHS:
             for el in xpath(self.root):
@@ -596,7 +599,7 @@ class ArticlePage:
         return None
 
     def tags(self) -> list[str]:
-        anchors = [a for box in with_class(self.elements, "tag", "keyword")
+        anchors = [a for box in self.index.with_class("tag", "keyword")
                    for a in box.iterdescendants("a")]
         # A link to a tag page inside the body is prose, not the tag box after it.
         anchors += [a for a in self.root.iter("a") if (
@@ -632,7 +635,7 @@ class ArticlePage:
 
     @cached_property
     def _link_lists(self) -> LinkLists:
-        return LinkLists(self.root, self.url, self.order, self.content, self._short_texts)
+        return LinkLists(self.root, self.url, self.index, self.content, self._short_texts)
 
     def links(self) -> list[dict]:
         return self._links

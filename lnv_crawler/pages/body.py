@@ -157,10 +157,10 @@ def extract_blocks(content: HtmlElement, page_url: str,
     return builder.blocks
 
 
-def _is_noise(el: HtmlElement) -> bool:
+def _is_noise(el: HtmlElement, css: _Css) -> bool:
     if el.tag in NON_CONTENT_TAGS or el.tag == "ins":
         return True
-    if _css(el.get("style", "")).hidden or el.get("hidden") is not None:
+    if css.hidden or el.get("hidden") is not None:
         return True
     if el.tag not in BLOCK_TAGS:
         return False
@@ -198,9 +198,12 @@ def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
 
 
 def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
-    if el not in builder.skip and not _is_noise(el) and not is_link_list(el) and not (
+    if el in builder.skip:
+        return
+    css = _css(el.get("style", ""))
+    if not _is_noise(el, css) and not is_link_list(el) and not (
             is_related_box(el, builder.page_url)):
-        _visit_kept(el, builder, style)
+        _visit_kept(el, builder, style, css)
 
 
 def is_link_list(el: HtmlElement) -> bool:
@@ -235,7 +238,8 @@ def _nearest_box(el: HtmlElement) -> HtmlElement | None:
     return next((box for box in el.iterancestors() if box.tag in _BOX_TAGS), None)
 
 
-def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style) -> None:
+def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style, css: _Css | None = None) -> None:
+    """Adds an element's text and images; css is its style attribute's, if read already."""
     tag = el.tag
     if tag == "br":
         _line_break(el, builder)
@@ -243,11 +247,13 @@ def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     if tag in IMAGE_TAGS:
         _add_image(el, None, builder)
         return
-    if _is_image_box(el):
-        _add_image_box(el, builder)
+    captions = _image_box_captions(el)
+    if captions is not None:
+        _add_image_box(el, captions, builder)
         return
     is_block = tag in BLOCK_TAGS
-    css = _css(el.get("style", ""))
+    if css is None:
+        css = _css(el.get("style", ""))
     if is_block:
         builder.flush()
         builder.align(css.align or el.get("align"))
@@ -268,13 +274,15 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
         builder.add_text(" ", _Style())
 
 
-def _is_image_box(el: HtmlElement) -> bool:
-    """A table, figure or wrapper that frames images and their captions (not a
-    layout table that happens to hold an image)."""
+def _image_box_captions(el: HtmlElement) -> list[HtmlElement] | None:
+    """The caption elements of a table, figure or wrapper that frames images and their
+    captions (not a layout table that happens to hold an image); None for anything else."""
     if el.tag not in ("table", "figure", "div", "p", "span") or not len(el) or not has_image(el):
-        return False
-    framed = el.tag in ("table", "figure") or bool(_caption_elements(el))
-    return framed and short_text(el, 600) is not None
+        return None
+    if el.tag in ("table", "figure"):  # framed as such, captioned or not
+        return _caption_elements(el) if short_text(el, 600) is not None else None
+    captions = _caption_elements(el)
+    return captions if captions and short_text(el, 600) is not None else None
 
 
 def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
@@ -303,10 +311,11 @@ def has_image(el: HtmlElement) -> bool:
     return next(el.iter(*IMAGE_TAGS), None) is not None
 
 
-def _add_image_box(box: HtmlElement, builder: _Builder) -> None:
+def _add_image_box(box: HtmlElement, caption_elements: list[HtmlElement],
+                   builder: _Builder) -> None:
     """Each image with the caption text that follows it (text before the first
     image belongs to the first)."""
-    captions = set(_caption_elements(box))
+    captions = set(caption_elements)
     images: list[tuple[HtmlElement, list[str]]] = []
     before_first: list[str] = []
     for el in box.iter():

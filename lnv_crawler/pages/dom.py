@@ -20,8 +20,10 @@ NON_CONTENT_TAGS = frozenset({"script", "style", "noscript", "template", "iframe
                               "embed", "svg", "canvas", "form", "button", "select", "textarea"})
 # lxml.html's own parser asks a Python function for the class of every element the
 # code touches (for its form classes, unused here); the C-level default lookup of
-# the same classes costs nothing per element.
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# the same classes costs nothing per element. Nothing looks elements up by id through
+# libxml2 (id() in XPath), so it keeps no table of them (collect_ids).
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                           collect_ids=False)
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
     entity=lxml.html.HtmlEntity))
@@ -226,27 +228,40 @@ def site_links(anchors: Iterable[HtmlElement], page_url: str) -> list[tuple[Html
     return found
 
 
-def with_class(elements: Iterable[HtmlElement], *words: str) -> list[HtmlElement]:
-    """The elements whose class attribute contains one of words (XPath contains(@class, w)),
-    read from an element list: a //*[contains(@class, …)] scan costs libxml2 far more."""
-    found = []
-    for el in elements:
-        cls = el.get("class")  # None for comments and other non-elements too
-        if cls:
-            for word in words:
-                if word in cls:
-                    found.append(el)
-                    break
-    return found
+class ElementIndex:
+    """A page's elements in document order, with what several fields scan in all of
+    them read once: each element's position, its class attribute (lxml decodes an
+    attribute anew at every read) and the elements of each id."""
 
+    def __init__(self, root: HtmlElement):
+        self.elements: list[HtmlElement] = list(root.iter())
+        # The dict holds the element proxies alive, so lxml hands back the same
+        # objects on later lookups and they can be used as keys.
+        self.order: dict[HtmlElement, int] = {el: i for i, el in enumerate(self.elements)}
+        self.classes: list[str | None] = [el.get("class") for el in self.elements]
+        self._ids: dict[str, list[HtmlElement]] | None = None
 
-def document_order(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
-    """Each element's position in a document-order list of them.
+    def with_class(self, *words: str) -> list[HtmlElement]:
+        """The elements whose class attribute contains one of words, as XPath's
+        //*[contains(@class, w)] finds them (that scan costs libxml2 far more)."""
+        found = []
+        for el, cls in zip(self.elements, self.classes, strict=True):
+            if cls:
+                for word in words:  # a loop, not any(): no generator for each element
+                    if word in cls:
+                        found.append(el)
+                        break
+        return found
 
-    The dict holds the element proxies alive, so lxml hands back the same
-    objects on later lookups and they can be used as keys.
-    """
-    return {el: i for i, el in enumerate(elements)}
+    def with_id(self, ident: str) -> list[HtmlElement]:
+        """The elements whose id is ident, in page order (one pass for the page)."""
+        if self._ids is None:
+            self._ids = {}
+            for el in self.elements:
+                found = el.get("id")
+                if found is not None:
+                    self._ids.setdefault(found, []).append(el)
+        return self._ids.get(ident, [])
 
 
 # What marks the site's furniture on an element or an ancestor, as XPath's

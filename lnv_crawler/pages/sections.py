@@ -26,7 +26,15 @@ from .. import dates, urls
 from ..text import normalize_text
 from .agency import split_agency
 from .body import is_link_list, is_related_box
-from .dom import NON_CONTENT_TAGS, SHORT_TEXTS, HtmlElement, short_text, site_links, text_of
+from .dom import (
+    NON_CONTENT_TAGS,
+    SHORT_TEXTS,
+    ElementIndex,
+    HtmlElement,
+    short_text,
+    site_links,
+    text_of,
+)
 
 SECTION_LABELS: dict[str, str] = {
     "tin liên quan": "related",
@@ -67,7 +75,7 @@ _WIDGET = etree.XPath(
     ' or contains(@class, "comment") or contains(@id, "comment")'
     ' or contains(@class, "binh-luan") or contains(@class, "sort")'
     ' or contains(@class, "filter")]')
-# Headings of any box, recognised or not: where a list ends (see _is_heading_like).
+# Headings of any box, recognised or not: where a list ends (see _heading_like).
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
@@ -102,16 +110,16 @@ class Tab:
 class LinkLists:
     """The article's link lists (contract field `links`) and its "Xem thêm" URL."""
 
-    def __init__(self, root: HtmlElement, page_url: str, order: dict[HtmlElement, int],
+    def __init__(self, root: HtmlElement, page_url: str, index: ElementIndex,
                  content: HtmlElement | None = None, short_texts: list[str] | None = None):
         self.root = root
         # dom.SHORT_TEXTS of the page (the longest label has 17 characters), if read already
         self.short_texts = SHORT_TEXTS(root) if short_texts is None else short_texts
         self.page_url = page_url
-        self.order = order
+        self.index = index
+        self.order = index.order
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
-        self._ids: dict[str, HtmlElement] | None = None  # first element of each id
         # Every link to the site, read once for the lists and the "Xem thêm" link.
         self.site_links = site_links(root.iter("a"), page_url)
         self.page = urls.canonicalize(page_url)
@@ -121,6 +129,7 @@ class LinkLists:
         self.anchors, self.boxed = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
+        self.heading_positions = [self.order[h] for h in self.headings]  # in page order
         self.boundaries = sorted(self._boundaries())
 
     # -- positions -------------------------------------------------------
@@ -204,13 +213,19 @@ class LinkLists:
         of a list item (an item's own title holds its link)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
-        for el in filter(_is_heading_like, self.order):
+        for el in self._heading_like():
             if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
                 continue
             if not self._links_in(el) and not self._links_to_page(el) and (
                     not self._is_item_part(el)):
                 yield self.order[el]
         yield from self._labels()
+
+    def _heading_like(self) -> list[HtmlElement]:
+        """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
+        read from the element index: libxml2 pays far more to read @class of every element."""
+        return [el for el, cls in zip(self.index.elements, self.index.classes, strict=True)
+                if el.tag in _HEADING_TAGS or (cls and ("title" in cls or "heading" in cls))]
 
     def _labels(self) -> Iterator[int]:
         """Short texts without links right before a box of several article links: the
@@ -235,6 +250,12 @@ class LinkLists:
                         (parent.text or "").strip() or (el.tail or "").strip()):
                     break
                 el = parent
+
+    def _holds_heading(self, box: HtmlElement) -> bool:
+        """Whether box holds one of the list headings."""
+        start = bisect_left(self.heading_positions, self.order[box])
+        return start < len(self.heading_positions) and (
+            self.heading_positions[start] <= self._end(box))
 
     def _links_to_page(self, el: HtmlElement) -> bool:
         """Whether el holds a link to the page itself (an item of a list, not a heading)."""
@@ -310,12 +331,9 @@ class LinkLists:
         return None
 
     def _by_id(self, ref: str) -> HtmlElement | None:
-        """The first element with this id (one pass for the page, not one per tab)."""
-        if self._ids is None:
-            self._ids = {}
-            for el in self.order:
-                self._ids.setdefault(el.get("id"), el)
-        return self._ids.get(ref)
+        """The first element with this id."""
+        found = self.index.with_id(ref)
+        return found[0] if found else None
 
     # -- assignment ------------------------------------------------------
 
@@ -431,13 +449,14 @@ class LinkLists:
         """An item's lead: a lead-classed block, else its text outside the links,
         without dates, view counts, its box's label ("Đọc thêm:") and the like."""
         for el in item.iter():
-            if isinstance(el.tag, str) and _LEAD_CLASS.search(el.get("class", "").lower()) \
+            cls = el.get("class")  # None for most: no regex then
+            if cls and _LEAD_CLASS.search(cls.lower()) and isinstance(el.tag, str) \
                     and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
                 lead = text_of(el)
                 if lead:
                     return lead
         pieces = [p for p in (normalize_text(t) for t in _text_outside_links(item))
-                  if p and not _is_metadata(p) and label_key(p) not in _BOX_LABELS]
+                  if p and label_key(p) not in _BOX_LABELS and not _is_metadata(p)]
         lead = normalize_text(" ".join(pieces))
         return lead if len(lead) >= 20 else None
 
@@ -448,8 +467,7 @@ class LinkLists:
         url = first.url
         box = None
         for ancestor in first.anchor.iterancestors():
-            if ancestor is self.content or any(
-                    self._contains(ancestor, h) for h in self.headings) or any(
+            if ancestor is self.content or self._holds_heading(ancestor) or any(
                     link.url != url for link in self._links_in(ancestor)) or any(
                     link.url != url and self._contains(ancestor, link.anchor)
                     for link in self.boxed):
@@ -469,15 +487,6 @@ class LinkLists:
             if text is not None and label_key(text) in MORE_LABELS:
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
-
-
-def _is_heading_like(el: HtmlElement) -> bool:
-    """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
-    read from the element list: libxml2 pays far more to read @class of every element."""
-    if el.tag in _HEADING_TAGS:
-        return True
-    cls = el.get("class")  # None for comments and other non-elements too
-    return cls is not None and ("title" in cls or "heading" in cls)
 
 
 def _inside_tag(el: HtmlElement, tag: str) -> bool:
