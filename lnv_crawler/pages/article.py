@@ -38,7 +38,7 @@ from .dom import (
     text_of,
     xpath_shorter,
 )
-from .sections import LinkLists
+from .sections import LinkLists, label_key
 
 _ARTICLE_TYPES = ("newsarticle", "article", "reportagenewsarticle", "blogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "webpage")
@@ -77,8 +77,9 @@ _BYLINE_BOXES = etree.XPath('//*[contains(@class, "author") or contains(@class, 
                             ' or (@itemprop="author" and not(self::meta))]')
 _IN_LINK_OR_ITEM = etree.XPath("ancestor-or-self::a | ancestor::li")
 _IN_ITEM = etree.XPath("ancestor::li")
-_IN_LIST_ITEM = etree.XPath("ancestor::li[.//a[contains(@class, 'article')]]")
 _TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)\s*:?\s*$", re.IGNORECASE)
+# What sections.label_key makes of every text _TAG_LABEL matches.
+_TAG_LABEL_KEYS = frozenset({"tag", "tags", "từ khóa", "từ khoá", "chủ đề", "keyword", "keywords"})
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120
@@ -126,6 +127,19 @@ def _title_rank(h1: HtmlElement) -> int:
     if "title" in cls:
         return 1
     return 2 if next(h1.iterancestors("article"), None) is not None else 3
+
+
+def _links_to_tag(a: HtmlElement) -> bool:
+    """A link to a tag page: rel="tag", or /tag/ or /tags/ in its href."""
+    href = a.get("href", "")
+    return a.get("rel") == "tag" or "/tag/" in href or "/tags/" in href
+
+
+def _in_article_list_item(el: HtmlElement) -> bool:
+    """Inside a list item that links to an article (ancestor::li[.//a[contains(@class,
+    'article')]] without XPath): an item of a list, not a tag box."""
+    return any("article" in (a.get("class") or "")
+               for li in el.iterancestors("li") for a in li.iter("a"))
 
 
 def _inline_text_length(el: HtmlElement) -> int:
@@ -602,13 +616,12 @@ class ArticlePage:
         anchors = [a for box in self.index.with_class("tag", "keyword")
                    for a in box.iterdescendants("a")]
         # A link to a tag page inside the body is prose, not the tag box after it.
-        anchors += [a for a in self.root.iter("a") if (
-            a.get("rel") == "tag" or "/tag/" in a.get("href", "") or "/tags/" in a.get("href", "")
-        ) and not self._inside(a, self.content)]
+        anchors += [a for a in self.root.iter("a") if _links_to_tag(a)
+                    and not self._inside(a, self.content)]
         anchors += self._anchors_after_tag_label()
         found: list[str] = []
         for a in sorted(set(anchors), key=lambda el: self.order.get(el, 0)):
-            if _IN_LIST_ITEM(a):
+            if _in_article_list_item(a):
                 continue
             tag = text_of(a).lstrip("#").strip()
             if tag and tag not in found and not _TAG_LABEL.match(tag):
@@ -622,12 +635,15 @@ class ArticlePage:
         """Links in the box that a "Tags:" / "Từ khóa:" label opens."""
         found: list[HtmlElement] = []
         for label in self._short_texts:
-            if not xpath_shorter(label, 16) or not _TAG_LABEL.match(normalize_text(label)):
+            # label_key (cached, shared with the link lists) first: most texts are no label.
+            if not xpath_shorter(label, 16) or label_key(label) not in _TAG_LABEL_KEYS or (
+                    not _TAG_LABEL.match(normalize_text(label))):
                 continue
             box = label.getparent()
             if label.is_tail:
                 box = box.getparent()
-            if box is not None and not box.xpath(".//a") and box.getparent() is not None:
+            if box is not None and next(box.iter("a"), None) is None and (
+                    box.getparent() is not None):
                 box = box.getparent()
             if box is not None:
                 found.extend(box.iter("a"))

@@ -13,20 +13,18 @@ from lxml import etree
 from .. import urls
 from ..text import normalize_text
 
-HtmlElement = lxml.html.HtmlElement
+# An element of a parsed page: lxml's own element class. lxml.html's HtmlElement adds
+# methods not used here, and its proxy objects cost more to make for every element
+# the page objects touch (a Python subclass, where this is lxml's C type).
+HtmlElement = etree._Element
 
 # Elements whose text is never page content.
 NON_CONTENT_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object",
                               "embed", "svg", "canvas", "form", "button", "select", "textarea"})
-# lxml.html's own parser asks a Python function for the class of every element the
-# code touches (for its form classes, unused here); the C-level default lookup of
-# the same classes costs nothing per element. Nothing looks elements up by id through
-# libxml2 (id() in XPath), so it keeps no table of them (collect_ids).
+# Nothing looks elements up by id through libxml2 (id() in XPath), so the parser keeps
+# no table of them (collect_ids).
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                            collect_ids=False)
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity))
 
 
 def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
@@ -202,8 +200,9 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
 
 
 # Text nodes short enough to be a label or heading ("Tin liên quan", "Tags:"), read
-# once per page for the link lists and the tags.
-SHORT_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) < 25]")
+# once per page for the link lists and the tags. descendant::text() and not //text():
+# libxml2 then tests the nodes in one set, not in one small set per parent element.
+SHORT_TEXTS = etree.XPath("//body/descendant::text()[string-length(normalize-space()) < 25]")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 

@@ -20,8 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree
-
 from .. import dates, urls
 from ..text import normalize_text
 from .agency import split_agency
@@ -70,11 +68,8 @@ _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
 _ACTIVE = re.compile(r"\b(?:active|selected|current|true)\b")
 # Widgets whose words are not list headings ("Sắp xếp: Mới nhất | Quan tâm nhất").
-_WIDGET = etree.XPath(
-    "ancestor-or-self::*[self::form or self::select or self::option or self::button"
-    ' or contains(@class, "comment") or contains(@id, "comment")'
-    ' or contains(@class, "binh-luan") or contains(@class, "sort")'
-    ' or contains(@class, "filter")]')
+_WIDGET_TAGS = frozenset({"form", "select", "option", "button"})
+_WIDGET_CLASS_WORDS = ("comment", "binh-luan", "sort", "filter")
 # Headings of any box, recognised or not: where a list ends (see _heading_like).
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
@@ -191,7 +186,7 @@ class LinkLists:
                 element = element.getparent()
             element = self._widest_with_same_text(element, node)
             if (element is None or self._contains(self.content, element)
-                    or _WIDGET(element)):
+                    or _in_widget(element)):
                 continue
             headings.setdefault(element, section)
         return dict(sorted(headings.items(), key=lambda item: self.order[item[0]]))
@@ -487,6 +482,19 @@ class LinkLists:
             if text is not None and label_key(text) in MORE_LABELS:
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
+
+
+def _in_widget(el: HtmlElement) -> bool:
+    """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
+    ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
+    one walk up (the XPath costs libxml2 several times that)."""
+    for box in (el, *el.iterancestors()):
+        if box.tag in _WIDGET_TAGS or "comment" in (box.get("id") or ""):
+            return True
+        cls = box.get("class")
+        if cls and any(word in cls for word in _WIDGET_CLASS_WORDS):
+            return True
+    return False
 
 
 def _inside_tag(el: HtmlElement, tag: str) -> bool:
