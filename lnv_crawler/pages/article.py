@@ -129,6 +129,13 @@ def _title_rank(h1: HtmlElement) -> int:
     return 2 if next(h1.iterancestors("article"), None) is not None else 3
 
 
+def _page_title(root: HtmlElement) -> str | None:
+    """The text of the first <title> ('' when empty), as root.findtext(".//title") reads
+    it without ElementPath's Python-level walk."""
+    title = next(root.iter("title"), None)
+    return None if title is None else (title.text or "")
+
+
 def _links_to_tag(a: HtmlElement) -> bool:
     """A link to a tag page: rel="tag", or /tag/ or /tags/ in its href."""
     href = a.get("href", "")
@@ -198,7 +205,7 @@ class ArticlePage:
 
     def _metadata_titles(self) -> list[str]:
         names = [self.meta.content("og:title", "twitter:title"),
-                 ld_value(self.ld, "headline", _ARTICLE_TYPES), self.root.findtext(".//title")]
+                 ld_value(self.ld, "headline", _ARTICLE_TYPES), _page_title(self.root)]
         return [_SITE_SUFFIX.sub("", normalize_text(n)) for n in names if isinstance(n, str)]
 
     @cached_property
@@ -383,6 +390,10 @@ class ArticlePage:
         return (self.meta.content("og:type") or "").startswith("video")
 
     def title(self) -> str | None:
+        return self._title
+
+    @cached_property
+    def _title(self) -> str | None:  # asked by several fields
         if self.title_element is not None:
             return text_of(self.title_element)
         og = self.meta.content("og:title", "twitter:title")
@@ -391,7 +402,7 @@ class ArticlePage:
         headline = ld_value(self.ld, "headline", _ARTICLE_TYPES)
         if isinstance(headline, str) and normalize_text(headline):
             return normalize_text(headline)
-        title = self.root.findtext(".//title")
+        title = _page_title(self.root)
         return normalize_or_none(_SITE_SUFFIX.sub("", title or ""))
 
     def sapo(self) -> str | None:
@@ -418,6 +429,10 @@ class ArticlePage:
         return found
 
     def byline(self) -> str | None:
+        return self._byline
+
+    @cached_property
+    def _byline(self) -> str | None:  # authors() reads it too
         if self._byline_paragraph is not None:
             return self._byline_paragraph.text
         closing = self._closing_block()
@@ -661,6 +676,10 @@ class ArticlePage:
         return self._link_lists.links()
 
     def more_url(self) -> str | None:
+        return self._more_url
+
+    @cached_property
+    def _more_url(self) -> str | None:  # the spider follows it after to_item() wrote it
         return self._link_lists.more_url()
 
     # -- the record ----------------------------------------------------------

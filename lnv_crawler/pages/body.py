@@ -120,9 +120,9 @@ class _Builder:
         if not self._parts:  # at every block's start and end: mostly nothing pending
             self._align = None
             return
-        text = normalize_text("".join(t for t, _ in self._parts))
+        text = normalize_text("".join([t for t, _ in self._parts]))
         if text:
-            self._add_paragraph(text, [s for t, s in self._parts if t.strip()])
+            self._add_paragraph(text, [s for t, s in self._parts if not t.isspace()])
         self._parts = []
         self._align = None
 

@@ -219,8 +219,11 @@ class LinkLists:
     def _heading_like(self) -> list[HtmlElement]:
         """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
         read from the element index: libxml2 pays far more to read @class of every element."""
-        return [el for el, cls in zip(self.index.elements, self.index.classes, strict=True)
-                if el.tag in _HEADING_TAGS or (cls and ("title" in cls or "heading" in cls))]
+        by_class = [el for el, cls in zip(self.index.elements, self.index.classes, strict=True)
+                    if cls and ("title" in cls or "heading" in cls)]
+        classed = set(by_class)
+        by_tag = [el for el in self.root.iter(*_HEADING_TAGS) if el not in classed]
+        return sorted([*by_class, *by_tag], key=self.order.__getitem__) if by_tag else by_class
 
     def _labels(self) -> Iterator[int]:
         """Short texts without links right before a box of several article links: the
@@ -317,7 +320,10 @@ class LinkLists:
         for el in (tab, *tab.iterdescendants(), tab.getparent()):
             if el is None or not isinstance(el.tag, str):
                 continue
+            present = el.keys()  # one read of the names, not one per attribute asked
             for attr in _TAB_ATTRS:
+                if attr not in present:
+                    continue
                 value = (el.get(attr) or "").strip()
                 ref = value[1:] if value.startswith("#") else (value if attr != "href" else "")
                 pane = self._by_id(ref) if ref else None
