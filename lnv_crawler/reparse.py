@@ -49,6 +49,7 @@ from .pages.article import ArticlePage
 from .pipelines import NormalizePipeline, ValidatePipeline
 from .records import visible
 from .warc import BASE_URL_FIELD
+from .wording import plural
 
 PROGRESS_SECONDS = 0.5
 # What a damaged file raises somewhere in warcio or zlib; each means "skip this file".
@@ -262,7 +263,8 @@ def reparse(paths: list[Path], output: Path, jobs: int) -> int:
 
     def status(done: int) -> str:
         rate = done / max(time.monotonic() - started, 1e-6)
-        return f"{done}/{len(todo)} pages, {tally['records']} records, {rate:.0f} pages/s"
+        return (f"{done}/{plural(len(todo), 'page')}, {plural(tally['records'], 'record')}, "
+                f"{rate:.0f} pages/s")
 
     def records() -> Iterator[dict[str, Any]]:
         """Written as they come: memory does not grow with the archive."""
@@ -280,10 +282,11 @@ def reparse(paths: list[Path], output: Path, jobs: int) -> int:
         write_jsonl(records(), partial)
     seconds = time.monotonic() - started
     why = ", ".join(f"{reason} {count}" for reason, count in skipped.most_common())
-    print(f"reparse: {tally['files_read']} files read, {tally['files_skipped']} skipped; "
-          f"{tally['captures']} article captures, {len(todo)} articles; wrote "
-          f"{tally['records']} records to {output}{f'; no record: {why}' if why else ''}; "
-          f"{seconds:.1f} s, {len(todo) / max(seconds, 1e-6):.0f} pages/s with {jobs} jobs")
+    print(f"reparse: {plural(tally['files_read'], 'file')} read, {tally['files_skipped']} "
+          f"skipped; {plural(tally['captures'], 'article capture')}, "
+          f"{plural(len(todo), 'article')}; wrote {plural(tally['records'], 'record')} to "
+          f"{output}{f'; no record: {why}' if why else ''}; {seconds:.1f} s, "
+          f"{len(todo) / max(seconds, 1e-6):.0f} pages/s with {plural(jobs, 'job')}")
     return 1 if tally["files_skipped"] else 0
 
 
