@@ -22,7 +22,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr
+from contextlib import redirect_stderr, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -65,6 +65,10 @@ class Capture:
     url: str  # canonical
     target: str  # WARC-Target-URI: the URL fetched (a mirror's in mirror mode)
     fetched_at: datetime
+
+
+class NoRecord(Exception):
+    """The archives gave no record: nothing is written (an earlier file is left as it was)."""
 
 
 class DamagedArchive(Exception):
@@ -278,10 +282,18 @@ def reparse(paths: list[Path], output: Path, jobs: int) -> int:
         progress(status(len(todo)), force=True)
         progress.done()
 
-    with written_aside(output) as partial:
+    with suppress(NoRecord), written_aside(output) as partial:
         write_jsonl(records(), partial)
-    seconds = time.monotonic() - started
+        if not tally["records"]:
+            raise NoRecord  # an empty file would look like a reparse that worked
     why = ", ".join(f"{reason} {count}" for reason, count in skipped.most_common())
+    if not tally["records"]:
+        found = (f"{plural(len(todo), 'article')} gave no record ({why})" if todo
+                 else "no article capture")
+        print(f"lnv-crawler reparse: {found} in {plural(tally['files_read'], 'file')} read, "
+              f"{tally['files_skipped']} skipped; nothing written to {output}", file=sys.stderr)
+        return 1
+    seconds = time.monotonic() - started
     print(f"reparse: {plural(tally['files_read'], 'file')} read, {tally['files_skipped']} "
           f"skipped; {plural(tally['captures'], 'article capture')}, "
           f"{plural(len(todo), 'article')}; wrote {plural(tally['records'], 'record')} to "
