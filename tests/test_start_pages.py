@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_crawl
-from faultserver import FaultHandler, page
+from faultserver import FaultHandler, page, redirect
 from faultserver import serving as fault_serving
 from test_failures import EXPECTED, SAMPLE_ARTICLE, last_line, recorded
 
@@ -57,6 +57,15 @@ def test_a_mirror_whose_home_page_fails_fails_the_run(tmp_path, status):
                           f"{server.base_url}/)")
     summary = json.loads((tmp_path / "out.summary.json").read_text("utf-8"))
     assert summary["start_pages_failed"] == {f"{server.base_url}/": f"http_{status}"}
+
+
+def test_a_home_page_that_leaves_the_site_fails_the_run(tmp_path):
+    with fault_serving({"/": redirect("http://example.org/")}) as server:
+        result = run_crawl(tmp_path, "-a", f"base_url={server.base_url}")
+    assert_failed_and_left_nothing(
+        tmp_path, result, f"lnv: no start page could be fetched (redirected_off_site: "
+                          f"{server.base_url}/)")
+    assert server.paths() == ["/robots.txt", "/"]
 
 
 def test_a_mirror_that_refuses_connections_is_the_site_unreachable(tmp_path):

@@ -195,9 +195,12 @@ class LnvSpider(scrapy.Spider):
         """Count and log a failed request by kind; the run goes on."""
         request = failure.request
         kind = failure_kind(failure)
-        if request.meta.get("lnv_start"):  # refused ones too: e.g. redirected off the site
+        if request.meta.get("lnv_start"):
+            # A start page is never refused as seen or dead: refused, it left the site.
+            why = "redirected_off_site" if failure.check(RefusedRequest) else kind
+            first = request.meta.get("redirect_urls", [request.url])[0]  # the URL asked
             failed = self.crawler.stats.get_value(START_FAILED_STAT, {})
-            self.crawler.stats.set_value(START_FAILED_STAT, {**failed, request.url: kind})
+            self.crawler.stats.set_value(START_FAILED_STAT, {**failed, first: why})
         if failure.check(RefusedRequest):
             return  # declined on purpose, counted where declined
         self.crawler.stats.inc_value(f"lnv/failed/{kind}")
