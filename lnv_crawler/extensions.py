@@ -29,7 +29,7 @@ _DECLINED = frozenset({"scrapy.exceptions.IgnoreRequest",
 # Graceful stops: SIGTERM/Ctrl-C, the LNV_MAX_RUN_MINUTES time budget.
 STOPPED_REASONS = frozenset({"shutdown", "closespider_timeout"})
 # The run's start pages (home page or -a start_urls): answered 2xx, and failed for good
-# ({fetch URL: kind}): a run that fetched none of them collected nothing (a wrong base_url).
+# ({URL asked: kind}): a run that fetched none of them collected nothing (a wrong base_url).
 START_FETCHED_STAT = "lnv/start_pages/fetched"
 START_FAILED_STAT = "lnv/start_pages/failed"
 
@@ -100,7 +100,7 @@ def summary(stats: dict[str, Any], outputs: list[str], run: dict[str, Any],
         "retries_given_up": stats.get("retry/max_reached", 0),
         "download_errors": download_errors_by_kind(stats),
         "failed_requests": _grouped(stats, "lnv/failed/"),  # after retries, by kind
-        "start_pages_failed": stats.get(START_FAILED_STAT, {}),  # {URL fetched: kind}
+        "start_pages_failed": stats.get(START_FAILED_STAT, {}),  # {URL asked: kind}
         "requests_refused_off_site": stats.get("lnv/offsite_blocked", 0),
         "pages_that_failed_to_parse": stats.get("spider_exceptions/count", 0),
         "pages_skipped": _grouped(stats, "lnv/skipped/"),  # seen_before, media, error, unparsed…
