@@ -18,6 +18,7 @@ from .export import write_jsonl
 from .feeds import written_aside
 from .records import STDIN, Line, newest_articles, read_lines, where
 from .stats import TOP, stats
+from .wording import plural
 
 SHOWN_BAD_LINES = 10
 
@@ -41,14 +42,14 @@ def validate(paths: list[Path]) -> int:
         records = counts["valid"] + counts["invalid"]
         if not counts["document"]:
             note = " (empty file)" if records == 0 else ""
-            print(f"{path}: {records} records, {counts['valid']} valid, "
+            print(f"{path}: {plural(records, 'record')}, {counts['valid']} valid, "
                   f"{counts['invalid']} invalid{note}")
         invalid_total += counts["invalid"]
         documents += counts["document"]
     for line in shown:
         print(f"{where(line)}: {'; '.join(line.problems)}")
     if invalid_total > len(shown):
-        print(f"... and {invalid_total - len(shown)} more invalid lines")
+        print(f"... and {plural(invalid_total - len(shown), 'more invalid line')}")
     return 1 if invalid_total or documents else 0
 
 
@@ -60,8 +61,9 @@ def merge(paths: list[Path], output: Path) -> int:
     with written_aside(output) as partial:
         write_jsonl(ordered, partial)
     replaced = tally["read"] - tally["bad"] - len(ordered)
-    print(f"read {tally['read']} lines, wrote {len(ordered)} records to {output}, "
-          f"{replaced} duplicates replaced, {tally['bad']} bad lines skipped")
+    print(f"read {plural(tally['read'], 'line')}, wrote {plural(len(ordered), 'record')} "
+          f"to {output}, {plural(replaced, 'duplicate')} replaced, "
+          f"{plural(tally['bad'], 'bad line')} skipped")
     return 0
 
 

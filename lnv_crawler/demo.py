@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .samplesite.server import serving
+from .wording import plural
 
 DEMO_DIR = Path("output/demo")
 
@@ -27,8 +28,9 @@ def summarize(path: Path) -> str:
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
     links = sum(len(r["links"]) for r in records)
     dated = sum(1 for r in records if r["published_at"])
-    return (f"{len(records)} articles, {dated} with a publication time, "
-            f"{links} list links, {len({r['category'] for r in records})} categories")
+    categories = len({r["category"] for r in records})
+    return (f"{plural(len(records), 'article')}, {dated} with a publication time, "
+            f"{plural(links, 'list link')}, {plural(categories, 'category', 'categories')}")
 
 
 def wait(child: subprocess.Popen) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .items import ARTICLE_FIELDS
 from .records import good_records, newest_by_url
+from .wording import plural
 
 EXAMPLES = 3
 SHOWN_URLS = 10
@@ -52,9 +53,10 @@ def _short(value: Any) -> str:
 
 
 def render(result: dict[str, Any], old: Path, new: Path) -> str:
-    lines = [f"old: {old} ({result['old_articles']} articles)",
-             f"new: {new} ({result['new_articles']} articles)",
-             f"{result['in_both']} articles on both sides, {result['changed_records']} of them "
+    lines = [f"old: {old} ({plural(result['old_articles'], 'article')})",
+             f"new: {new} ({plural(result['new_articles'], 'article')})",
+             f"{plural(result['in_both'], 'article')} on both sides, "
+             f"{result['changed_records']} of them "
              f"changed; {len(result['only_in_old'])} only in old, "
              f"{len(result['only_in_new'])} only in new"]
     differing = {name: entry for name, entry in result["fields"].items() if entry["changed"]}

@@ -28,6 +28,7 @@ from .dates import VN
 from .feeds import written_aside
 from .records import fetch_time, newest_articles
 from .text import normalize_text
+from .wording import plural
 
 # The record's fields in contract order, modified_at of schema_version 2 included (so
 # tables made from v1 and v2 files have the same columns); a test checks ARTICLE_FIELDS.
@@ -239,8 +240,9 @@ def export(paths: list[Path], output: Path, kind: str | None, filters: Filters, 
         reason = ": ".join(str(part) for part in (error.strerror, error.filename) if part)
         print(f"lnv-crawler: cannot write {output}: {reason or error}", file=sys.stderr)
         return 1
-    print(f"read {tally['read']} lines ({tally['bad']} bad, skipped), {len(articles)} articles; "
-          f"wrote {len(rows)} rows ({kind}) to {output}")
+    print(f"read {plural(tally['read'], 'line')} ({tally['bad']} bad, skipped), "
+          f"{plural(len(articles), 'article')}; wrote {plural(len(rows), 'row')} ({kind}) "
+          f"to {output}")
     return 0
 
 

@@ -28,6 +28,10 @@ _DECLINED = frozenset({"scrapy.exceptions.IgnoreRequest",
                        "lnv_crawler.middlewares.RefusedRequest"})
 # Graceful stops: SIGTERM/Ctrl-C, the LNV_MAX_RUN_MINUTES time budget.
 STOPPED_REASONS = frozenset({"shutdown", "closespider_timeout"})
+# The run's start pages (home page or -a start_urls): answered 2xx, and failed for good
+# ({URL asked: kind}): a run that fetched none of them collected nothing (a wrong base_url).
+START_FETCHED_STAT = "lnv/start_pages/fetched"
+START_FAILED_STAT = "lnv/start_pages/failed"
 
 
 def _grouped(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -54,6 +58,11 @@ def failure_reason(stats: dict[str, Any]) -> str | None:
         errors = download_errors_by_kind(stats)
         kinds = ", ".join(f"{k.rsplit('.', 1)[-1]} x{v}" for k, v in errors.items())
         return f"the site could not be reached ({kinds or 'no response'})"
+    starts = stats.get(START_FAILED_STAT)
+    if starts and not stats.get(START_FETCHED_STAT, 0):
+        url, kind = next(iter(starts.items()))
+        more = f" and {len(starts) - 1} more" if len(starts) > 1 else ""
+        return f"no start page could be fetched ({kind}: {url}{more})"
     failed = stats.get("lnv/failed_article_requests", 0)
     if failed and not stats.get("lnv/responses/article", 0):
         return f"every article request failed ({failed} failed)"
@@ -91,6 +100,7 @@ def summary(stats: dict[str, Any], outputs: list[str], run: dict[str, Any],
         "retries_given_up": stats.get("retry/max_reached", 0),
         "download_errors": download_errors_by_kind(stats),
         "failed_requests": _grouped(stats, "lnv/failed/"),  # after retries, by kind
+        "start_pages_failed": stats.get(START_FAILED_STAT, {}),  # {URL asked: kind}
         "requests_refused_off_site": stats.get("lnv/offsite_blocked", 0),
         "pages_that_failed_to_parse": stats.get("spider_exceptions/count", 0),
         "pages_skipped": _grouped(stats, "lnv/skipped/"),  # seen_before, media, error, unparsed…

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 WRITE_ERROR_STAT = "lnv/write_error"  # "cannot write <path>: <reason>", the first one
 TARGETS_STAT = "lnv/feed_targets"  # every file feed of the run, published or not
 _PARTIAL = re.compile(r"\..+\.(\d+)\.part")
+_RUN_ID = r"\d{8}T\d{6}Z-\d+"  # the spider's run_id: UTC start time and process id
 # Partial files of this process still open: removed if the run is abandoned.
 OPEN_PARTIALS: set[Path] = set()
 
@@ -57,6 +58,19 @@ def failed_path(final: Path) -> Path:
     """Where a failed run's complete file is kept for inspection: not matched by
     `*.jsonl`, so nothing downstream takes it for a good run."""
     return final.with_name(final.name + ".failed")
+
+
+def stale_failures(final: Path, run_id: str | None) -> list[Path]:
+    """The `.failed` files that earlier failed runs of the same output left beside `final`:
+    `<name>.failed`, and for a name holding the run id (the default `lnv-<run id>.jsonl`)
+    the same name with any other run id. Their articles were not recorded in the state,
+    so this run (or, for a run that fetched less, the next) fetched them again."""
+    name = failed_path(final).name
+    if not run_id or run_id not in name:
+        return [path] if (path := failed_path(final)).is_file() else []
+    head, tail = name.split(run_id, 1)
+    shape = re.compile(re.escape(head) + _RUN_ID + re.escape(tail))
+    return sorted(path for path in final.parent.glob("*.failed") if shape.fullmatch(path.name))
 
 
 def partial_path(final: Path) -> Path:
@@ -212,6 +226,18 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
         return failure_reason(self.crawler.stats.get_stats()) if self.crawler else None
 
+    def remove_stale_failures(self) -> None:
+        """A published file makes the `.failed` files of the same output stale (README,
+        "Exit status"): removed, their summaries kept."""
+        run_id = getattr(self.crawler and self.crawler.spider, "run_id", None)
+        for path in stale_failures(self.final, run_id):
+            try:
+                path.unlink()
+            except OSError as error:
+                logger.warning("cannot remove %s: %s", path, describe(error))
+            else:
+                logger.info("removed %s, the records of a failed run of this output", path)
+
     def store(self, file: IO[bytes]) -> None:
         try:
             if self.error is None:
@@ -226,5 +252,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
             os.replace(self.partial, target)
             fsync_directory(target.parent)
             self.completed = not self.set_aside
+            if self.completed:
+                self.remove_stale_failures()
         OPEN_PARTIALS.discard(self.partial)
         self.partial.unlink(missing_ok=True)  # what is left of a failed write

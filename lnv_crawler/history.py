@@ -26,12 +26,12 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy import signals
 
+from .items import COVERED_FIELDS
 from .settings import LNV_STATE_DIR
+from .wording import plural
 
 # The state folder's SQLite file (state.SeenArticles keeps its articles there too).
 DATABASE = "articles.sqlite"
-FIELDS = ("title", "sapo", "body", "published_at", "images", "byline", "authors", "category",
-          "tags", "links")  # fmt: skip
 COVERAGE_MONITOR = "Field coverage against history"
 SHAPE_MONITOR = "Shape against history"
 SHAPE_STAT = "lnv/shape/{figure}"
@@ -202,7 +202,7 @@ def trend(values: list[tuple[str, float]]) -> str:
     since = next((values[i][0] for i in range(len(values) - 1, 0, -1)
                   if abs(values[i][1] - values[i - 1][1]) >= TREND_STEP), None)
     if since is None:
-        return f"steady at {percent(last)} over {len(values)} runs"
+        return f"steady at {percent(last)} over {plural(len(values), 'run')}"
     word = "fell" if last < first else "rose" if last > first else "changed"
     return f"{word} from {percent(first)} to {percent(last)}; at this level since {since}"
 
@@ -212,16 +212,16 @@ def run_date(run: Run) -> str:
 
 
 def render_history(runs: list[Run]) -> str:
-    header = ["date (UTC)", "records", "status", *FIELDS, "body chars"]
+    header = ["date (UTC)", "records", "status", *COVERED_FIELDS, "body chars"]
     rows = [[run_date(run), str(run.records),
              "accepted" if run.accepted and run.healthy else "ok" if run.healthy else "FAILED",
-             *(percent(run.coverage.get(field)) for field in FIELDS),
+             *(percent(run.coverage.get(field)) for field in COVERED_FIELDS),
              f"{run.shape.get('body_chars', 0):.0f}"] for run in runs]
     widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
     lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
              for row in [header, *rows]]
     lines.append("")
-    for field in FIELDS:
+    for field in COVERED_FIELDS:
         values = [(run_date(run), run.coverage[field])
                   for run in runs if field in run.coverage]
         lines.append(f"{field:<13} {trend(values)}")

@@ -12,3 +12,8 @@ ARTICLE_FIELDS = (
     "byline", "authors", "published_at", "modified_at", "category", "tags", "links", "more_url",
     "fetched_at",
 )  # fmt: skip
+
+# The fields whose coverage (share of records with a value) is reported: by
+# `lnv-crawler stats`, the run history and its monitors, and `lnv-crawler history`.
+COVERED_FIELDS = ("title", "sapo", "body", "published_at", "images", "byline", "authors",
+                  "category", "tags", "links")  # fmt: skip

@@ -17,6 +17,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from . import incremental, urls
+from .extensions import failure_reason
 from .feeds import WRITE_ERROR_STAT
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,8 @@ class IncrementalStateMiddleware:
         url = request.meta.get("lnv_canonical")
         if not url:
             return
-        if self.run.dead_recently(url):
+        # A start page is always asked: a run that could not fetch it fails (extensions.py).
+        if not request.meta.get("lnv_start") and self.run.dead_recently(url):
             self.crawler.stats.inc_value("lnv/skipped/dead_link")
             raise RefusedRequest(f"dead link, not asked again yet: {url}")
         if request.meta.get("lnv_recheck"):
@@ -146,11 +148,12 @@ class IncrementalStateMiddleware:
 
     def engine_stopped(self) -> None:
         # A run that wrote no record publishes no file, so no feed slot closed: what it
-        # learned (dead links, re-checked articles' validators) is recorded all the same.
+        # learned (dead links, re-checked articles' validators) is recorded all the same,
+        # unless it failed (a mistyped mirror's 404s are no dead links of the site).
         # A failed run that wrote records set its file aside (feeds.py): it records
         # nothing, as its new hashes would hide the edits it holds from the next run.
-        if not self.recorded and not self.run.written and not (
-                self.crawler.stats.get_value(WRITE_ERROR_STAT)):
+        if not self.recorded and not self.run.written and (
+                failure_reason(self.crawler.stats.get_stats()) is None):
             self._record("")
         # The finish reason is known only now, after the feeds have closed.
         if self.recorded:

@@ -18,6 +18,8 @@ from spidermon.core.actions import Action
 
 from . import history
 from .extensions import download_errors_by_kind
+from .items import COVERED_FIELDS
+from .wording import plural
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class ItemCountMonitor(LnvMonitor):
         written = self.written
         minimum = self.settings.getint("LNV_MONITOR_MIN_ITEMS")
         self.assertGreaterEqual(written, minimum,
-                                msg=f"{written} articles written, fewer than {minimum}")
+                                msg=f"{plural(written, 'article')} written, fewer than {minimum}")
 
 
 @monitors.name("Failed requests")
@@ -68,8 +70,8 @@ class FailedRequestsMonitor(LnvMonitor):
         failed = share(server_errors + download_errors, requests)
         limit = self.settings.getfloat("LNV_MONITOR_MAX_FAILED_SHARE")
         self.assertLessEqual(failed, limit, msg=(
-            f"{server_errors} 5xx and {download_errors} download errors in {requests} "
-            f"requests: {failed:.0%} > {limit:.0%}"))
+            f"{server_errors} 5xx and {plural(download_errors, 'download error')} in "
+            f"{plural(requests, 'request')}: {failed:.0%} > {limit:.0%}"))
 
 
 @monitors.name("Template drift")
@@ -84,7 +86,7 @@ class TemplateDriftMonitor(LnvMonitor):
                  + self.stats.get("lnv/dropped/schema", 0))
         limit = self.settings.getfloat("LNV_MONITOR_MAX_EMPTY_ARTICLE_SHARE")
         self.assertLessEqual(share(empty, pages), limit, msg=(
-            f"{empty} of {pages} article pages answered 200 gave no record: "
+            f"{empty} of {plural(pages, 'article page')} answered 200 gave no record: "
             f"{share(empty, pages):.0%} > {limit:.0%} (has the template changed?)"))
 
 
@@ -105,7 +107,7 @@ class FieldCoverageMonitor(LnvMonitor):
 
 
 def run_coverage(stats: dict) -> dict[str, float]:
-    return {field: stats.get(COVERAGE_STAT.format(field=field), 0.0) for field in history.FIELDS}
+    return {field: stats.get(COVERAGE_STAT.format(field=field), 0.0) for field in COVERED_FIELDS}
 
 
 def run_shape(stats: dict) -> dict[str, float]:

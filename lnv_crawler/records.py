@@ -22,6 +22,7 @@ from typing import IO, Any, NamedTuple
 
 from .schema import violations
 from .text import normalize_text
+from .wording import plural
 
 STDIN = Path("-")
 # A \uXXXX escape in the raw line. The escape's backslash must not itself be
@@ -94,8 +95,8 @@ def sniff(file: IO[bytes]) -> tuple[list[Any] | dict[str, Any] | None, Iterable[
 
 def not_json_lines(document: list[Any] | dict[str, Any]) -> str:
     if isinstance(document, list):
-        return (f"a JSON array of {len(document)} items, not JSON Lines (one JSON object a "
-                "line); `jq -c '.[]'` converts it")
+        return (f"a JSON array of {plural(len(document), 'item')}, not JSON Lines (one JSON "
+                "object a line); `jq -c '.[]'` converts it")
     return ("one JSON object printed over several lines, not JSON Lines (one JSON object a "
             "line); `jq -c .` converts it")
 

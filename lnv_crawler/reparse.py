@@ -22,7 +22,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import redirect_stderr
+from contextlib import redirect_stderr, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,6 +49,7 @@ from .pages.article import ArticlePage
 from .pipelines import NormalizePipeline, ValidatePipeline
 from .records import visible
 from .warc import BASE_URL_FIELD
+from .wording import plural
 
 PROGRESS_SECONDS = 0.5
 # What a damaged file raises somewhere in warcio or zlib; each means "skip this file".
@@ -64,6 +65,10 @@ class Capture:
     url: str  # canonical
     target: str  # WARC-Target-URI: the URL fetched (a mirror's in mirror mode)
     fetched_at: datetime
+
+
+class NoRecord(Exception):
+    """The archives gave no record: nothing is written (an earlier file is left as it was)."""
 
 
 class DamagedArchive(Exception):
@@ -262,7 +267,8 @@ def reparse(paths: list[Path], output: Path, jobs: int) -> int:
 
     def status(done: int) -> str:
         rate = done / max(time.monotonic() - started, 1e-6)
-        return f"{done}/{len(todo)} pages, {tally['records']} records, {rate:.0f} pages/s"
+        return (f"{done}/{plural(len(todo), 'page')}, {plural(tally['records'], 'record')}, "
+                f"{rate:.0f} pages/s")
 
     def records() -> Iterator[dict[str, Any]]:
         """Written as they come: memory does not grow with the archive."""
@@ -276,14 +282,23 @@ def reparse(paths: list[Path], output: Path, jobs: int) -> int:
         progress(status(len(todo)), force=True)
         progress.done()
 
-    with written_aside(output) as partial:
+    with suppress(NoRecord), written_aside(output) as partial:
         write_jsonl(records(), partial)
-    seconds = time.monotonic() - started
+        if not tally["records"]:
+            raise NoRecord  # an empty file would look like a reparse that worked
     why = ", ".join(f"{reason} {count}" for reason, count in skipped.most_common())
-    print(f"reparse: {tally['files_read']} files read, {tally['files_skipped']} skipped; "
-          f"{tally['captures']} article captures, {len(todo)} articles; wrote "
-          f"{tally['records']} records to {output}{f'; no record: {why}' if why else ''}; "
-          f"{seconds:.1f} s, {len(todo) / max(seconds, 1e-6):.0f} pages/s with {jobs} jobs")
+    if not tally["records"]:
+        found = (f"{plural(len(todo), 'article')} gave no record ({why})" if todo
+                 else "no article capture")
+        print(f"lnv-crawler reparse: {found} in {plural(tally['files_read'], 'file')} read, "
+              f"{tally['files_skipped']} skipped; nothing written to {output}", file=sys.stderr)
+        return 1
+    seconds = time.monotonic() - started
+    print(f"reparse: {plural(tally['files_read'], 'file')} read, {tally['files_skipped']} "
+          f"skipped; {plural(tally['captures'], 'article capture')}, "
+          f"{plural(len(todo), 'article')}; wrote {plural(tally['records'], 'record')} to "
+          f"{output}{f'; no record: {why}' if why else ''}; {seconds:.1f} s, "
+          f"{len(todo) / max(seconds, 1e-6):.0f} pages/s with {plural(jobs, 'job')}")
     return 1 if tally["files_skipped"] else 0
 
 

@@ -74,6 +74,9 @@ DOWNLOAD_HANDLERS = {"file": "lnv_crawler.filemirror.SavedPagesHandler"}
 DOWNLOADER_MIDDLEWARES = {
     "lnv_crawler.middlewares.IncrementalStateMiddleware": 40,
     "lnv_crawler.middlewares.SiteOnlyMiddleware": 50,
+    # Scrapy's, with an unreachable robots.txt said in one warning line (robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "lnv_crawler.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "lnv_crawler.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .items import COVERED_FIELDS
 from .records import fetch_time, good_records, newest_by_url
+from .wording import plural
 
-COVERED_FIELDS = ("title", "sapo", "body", "published_at", "authors", "links", "images", "tags",
-                  "category", "byline")  # fmt: skip
 TOP = 10  # authors and tags listed by default
 BAR_WIDTH = 40  # characters of the busiest month's bar
 
@@ -101,7 +101,7 @@ def month_chart(per_month: dict[str, int]) -> list[str]:
             gap += 1
             continue
         if gap:
-            lines.append(f"  ({gap} month{'s' if gap > 1 else ''} without articles)")
+            lines.append(f"  ({plural(gap, 'month')} without articles)")
             gap = 0
         bar = "#" * max(1, round(count * BAR_WIDTH / peak))
         lines.append(f"  {month} {bar} {count}")

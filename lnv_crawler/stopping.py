@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 
 from .feeds import OPEN_PARTIALS
 from .middlewares import RefusedRequest
+from .wording import plural
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +70,8 @@ class Stopper:
     def stop(self, name: str) -> None:
         self.crawler.stats.set_value("lnv/stopped_by", name)
         dropped = drop_queued_requests(self.crawler)
-        logger.info("received %s: stopping; %d queued requests dropped, what was collected "
-                    "is written; send it again to abandon the run", name, dropped)
+        logger.info("received %s: stopping; %s dropped, what was collected is written; "
+                    "send it again to abandon the run", name, plural(dropped, "queued request"))
         deferred_from_coro(self.crawler.stop_async())
 
 
@@ -91,7 +92,7 @@ class PromptCloseSpider(CloseSpider):
         # dropped before that, the requests were taken from the scheduler again.
         await asyncio.sleep(0)
         dropped = drop_queued_requests(self.crawler)
-        logger.info("%s: stopping; %d queued requests dropped", reason, dropped)
+        logger.info("%s: stopping; %s dropped", reason, plural(dropped, "queued request"))
         await closing
 
 

@@ -36,6 +36,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from .feeds import OPEN_PARTIALS, fsync_directory, partial_path
+from .wording import plural
 
 logger = logging.getLogger(__name__)
 
@@ -215,5 +216,6 @@ class WarcArchive:
         size = self.final.stat().st_size
         self.crawler.stats.set_value("lnv/warc/file", str(self.final))
         self.crawler.stats.set_value("lnv/warc/bytes", size)
-        logger.info("archive: %s (%d responses, %.1f MB)", self.final,
-                    self.crawler.stats.get_value("lnv/warc/responses", 0), size / 1e6)
+        responses = self.crawler.stats.get_value("lnv/warc/responses", 0)
+        logger.info("archive: %s (%s, %.1f MB)", self.final, plural(responses, "response"),
+                    size / 1e6)

@@ -116,7 +116,7 @@ def test_validate_as_a_subprocess(tmp_path):
     command = [sys.executable, "-m", "lnv_crawler.cli", "validate", str(good), str(bad)]
     proc = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1, proc.stderr
-    assert f"{good}: 1 records, 1 valid, 0 invalid" in proc.stdout
+    assert f"{good}: 1 record, 1 valid, 0 invalid" in proc.stdout
     assert f"{bad}:1: non-ASCII written as \\u escapes" in proc.stdout
 
 
@@ -348,7 +348,7 @@ def test_merge_counts_replaced_duplicates(tmp_path, capsys):
     output = tmp_path / "corpus.jsonl"
     assert cli.main(["merge", *map(str, runs), "-o", str(output)]) == 0
     out = capsys.readouterr().out
-    assert "wrote 1 records to" in out and "2 duplicates replaced" in out
+    assert "wrote 1 record to" in out and "2 duplicates replaced" in out
     assert read_jsonl(output)[0]["fetched_at"] == "2026-11-23T10:00:00Z"
 
 

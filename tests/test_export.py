@@ -20,6 +20,7 @@ from records import article, line, write
 
 from lnv_crawler import cli, export
 from lnv_crawler.items import ARTICLE_FIELDS
+from lnv_crawler.wording import plural
 
 PROJECT = Path(__file__).resolve().parent.parent
 VIETNAM = timezone(timedelta(hours=7))
@@ -232,7 +233,7 @@ def test_filters(runs, tmp_path, capsys, options, kept):
     output = tmp_path / "articles.csv"
     assert run_export(runs, output, *options) == 0
     assert [row["article_id"] for row in csv_rows(output)] == kept
-    assert f"wrote {len(kept)} rows (csv)" in capsys.readouterr().out
+    assert f"wrote {plural(len(kept), 'row')} (csv)" in capsys.readouterr().out
 
 
 def test_author_filter_matches_decomposed_input(runs, tmp_path):

@@ -266,7 +266,7 @@ def test_reparse_reports_and_skips_damaged_files(archived, tmp_path):
     for bad in (truncated, no_end, not_warc):
         assert f"skipped {bad}" in proc.stderr
     assert f"skipped {warc}" not in proc.stderr
-    assert "1 files read, 3 skipped" in proc.stdout
+    assert "1 file read, 3 skipped" in proc.stdout
     assert sorted(r["url"] for r in read_records(output)) == sorted(EXPECTED)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 

@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 
 from .. import distributed, incremental, urls
 from ..arguments import flag
+from ..extensions import START_FAILED_STAT, START_FETCHED_STAT
 from ..middlewares import RefusedRequest
 from ..pages.article import ArticlePage
 from ..pages.listing import ListingPage, listing_root, page_number
@@ -69,7 +70,9 @@ class LnvSpider(scrapy.Spider):
         if not getattr(self, "seeds_start_urls", True):
             return  # a shared crawl another worker has seeded
         for url in self.start_pages:
-            yield self._request(url, meta={"lnv_explicit": self.explicit_starts})
+            # lnv_start: a run that fetched none of its start pages failed (extensions.py).
+            yield self._request(url, meta={"lnv_explicit": self.explicit_starts,
+                                           "lnv_start": True})
         if self.follow and not self.refresh:  # refresh fetches them all anyway
             recent = incremental.of(self.crawler).recent
             self.crawler.stats.set_value("lnv/recheck/scheduled", len(recent))
@@ -117,6 +120,8 @@ class LnvSpider(scrapy.Spider):
     # -- callbacks -------------------------------------------------------
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if response.meta.get("lnv_start"):
+            self.crawler.stats.inc_value(START_FETCHED_STAT)
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("lnv/skipped/not_html")
             self.logger.info("not an HTML page, skipped: %s", response.url)
@@ -188,10 +193,16 @@ class LnvSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Count and log a failed request by kind; the run goes on."""
-        if failure.check(RefusedRequest):
-            return  # declined on purpose, counted where declined
         request = failure.request
         kind = failure_kind(failure)
+        if request.meta.get("lnv_start"):
+            # A start page is never refused as seen or dead: refused, it left the site.
+            why = "redirected_off_site" if failure.check(RefusedRequest) else kind
+            first = request.meta.get("redirect_urls", [request.url])[0]  # the URL asked
+            failed = self.crawler.stats.get_value(START_FAILED_STAT, {})
+            self.crawler.stats.set_value(START_FAILED_STAT, {**failed, first: why})
+        if failure.check(RefusedRequest):
+            return  # declined on purpose, counted where declined
         self.crawler.stats.inc_value(f"lnv/failed/{kind}")
         dead_link = kind in DEAD_LINK_KINDS  # normal on a news site, not a failure of the run
         if not dead_link and urls.is_article_url(request.meta.get("lnv_canonical", "")):
