@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from ..text import normalize_or_none
-
 _AGENCY = re.compile(r"^\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?P<rest>\S.*)$", re.S)
 
 
@@ -15,9 +13,9 @@ def has_agency_code(text: str) -> bool:
 
 
 def split_agency(text: str | None) -> tuple[str | None, str | None]:
-    """'LNV - Để giúp…' -> ('LNV', 'Để giúp…'); text without a code -> (None, text)."""
-    text = normalize_or_none(text)
-    if text is None:
+    """'LNV - Để giúp…' -> ('LNV', 'Để giúp…'); text without a code -> (None, text).
+    text is a lead as the page objects read it: normalized already."""
+    if not text:
         return None, None
     match = _AGENCY.match(text)
     if match:

@@ -222,9 +222,12 @@ class ArticlePage:
     @cached_property
     def content(self) -> HtmlElement | None:
         """The element that holds the body, by known markers, else by text density."""
-        # The CMS's id, read from the element index: //*[@id=…] costs libxml2 more.
-        for el in self.index.with_id(_BODY_ID):
-            if isinstance(el.tag, str) and has_text(el):
+        # The CMS's id; the other elements with it only when the first is empty.
+        first = self.index.first_with_id(_BODY_ID)
+        if first is not None and has_text(first):
+            return first
+        for el in self.index.with_id(_BODY_ID) if first is not None else ():
+            if has_text(el):
                 return el
         for xpath in _CONTENT_XPATHS:
             for el in xpath(self.root):

@@ -179,6 +179,8 @@ def _is_inline_link_box(el: HtmlElement) -> bool:
 
 
 def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
+    if not len(el):  # a leaf: no child iterator to make
+        return
     for child in el:
         if isinstance(child.tag, str):
             _visit(child, builder, style)

@@ -21,10 +21,8 @@ HtmlElement = etree._Element
 # Elements whose text is never page content.
 NON_CONTENT_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object",
                               "embed", "svg", "canvas", "form", "button", "select", "textarea"})
-# Nothing looks elements up by id through libxml2 (id() in XPath), so the parser keeps
-# no table of them (collect_ids).
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                           collect_ids=False)
+# The parser keeps libxml2's table of ids (collect_ids), which ElementIndex reads.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
 def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
@@ -71,6 +69,8 @@ def _gather(el: HtmlElement, parts: list[str], budget: float) -> float:
     if text:
         parts.append(text)
         budget -= len(text.strip())
+    if not len(el):  # a leaf: no child iterator to make (it costs more than the text)
+        return budget
     for child in el:
         if budget < 0:
             return budget
@@ -79,9 +79,11 @@ def _gather(el: HtmlElement, parts: list[str], budget: float) -> float:
             if tag not in NON_CONTENT_TAGS:
                 if len(child):
                     budget = _gather(child, parts, budget)
-                elif child.text:  # a leaf, read here: no call for each one
-                    parts.append(child.text)
-                    budget -= len(child.text.strip())
+                else:  # a leaf, read here: no call for each one
+                    text = child.text
+                    if text:
+                        parts.append(text)
+                        budget -= len(text.strip())
             if tag == "br":
                 parts.append(" ")
         tail = child.tail
@@ -172,13 +174,16 @@ def _flatten_ld(data: object) -> Iterator[dict]:
         yield from _flatten_ld(data.get("@graph", []))
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f]+")
+
+
 def json_ld(root: HtmlElement) -> list[dict]:
     """Every JSON-LD object on the page (broken blocks are skipped: sites ship them)."""
     objects: list[dict] = []
     for script in (s for s in root.iter("script") if "ld+json" in s.get("type", "")):
         raw = (script.text or "").strip()
         # Control characters inside strings are common in CMS output and invalid JSON.
-        raw = re.sub(r"[\x00-\x1f]+", " ", raw)
+        raw = _CONTROLS.sub(" ", raw)
         try:
             objects.extend(_flatten_ld(json.loads(raw)))
         except ValueError:
@@ -227,12 +232,16 @@ def site_links(anchors: Iterable[HtmlElement], page_url: str) -> list[tuple[Html
     return found
 
 
+_BY_ID = etree.XPath("id($ident)")
+
+
 class ElementIndex:
     """A page's elements in document order, with what several fields scan in all of
     them read once: each element's position, its class attribute (lxml decodes an
     attribute anew at every read) and the elements of each id."""
 
     def __init__(self, root: HtmlElement):
+        self.root = root
         self.elements: list[HtmlElement] = list(root.iter())
         # The dict holds the element proxies alive, so lxml hands back the same
         # objects on later lookups and they can be used as keys.
@@ -251,6 +260,15 @@ class ElementIndex:
                         found.append(el)
                         break
         return found
+
+    def first_with_id(self, ident: str) -> HtmlElement | None:
+        """The first element whose id is ident, from libxml2's table of ids when it has
+        that element (it also files <a name=…>), else by a pass over the elements."""
+        found = _BY_ID(self.root, ident=ident)
+        if found and found[0].get("id") == ident:
+            return found[0]
+        rest = self.with_id(ident)
+        return rest[0] if rest else None
 
     def with_id(self, ident: str) -> list[HtmlElement]:
         """The elements whose id is ident, in page order (one pass for the page)."""

@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .. import dates, urls
 from ..text import normalize_text
@@ -87,8 +88,7 @@ def _label_key(text: str) -> str:
     return _LABEL_TRIM.sub("", normalize_text(text).lower())
 
 
-@dataclass(frozen=True)
-class ArticleLink:
+class ArticleLink(NamedTuple):  # a tuple: made for every article link of every page
     position: int
     anchor: HtmlElement
     url: str
@@ -326,15 +326,11 @@ class LinkLists:
                     continue
                 value = (el.get(attr) or "").strip()
                 ref = value[1:] if value.startswith("#") else (value if attr != "href" else "")
-                pane = self._by_id(ref) if ref else None
+                pane = self.index.first_with_id(ref) if ref else None
                 if pane is not None and pane is not el:
                     return pane
         return None
 
-    def _by_id(self, ref: str) -> HtmlElement | None:
-        """The first element with this id."""
-        found = self.index.with_id(ref)
-        return found[0] if found else None
 
     # -- assignment ------------------------------------------------------
 
@@ -451,7 +447,7 @@ class LinkLists:
         without dates, view counts, its box's label ("Đọc thêm:") and the like."""
         for el in item.iter():
             cls = el.get("class")  # None for most: no regex then
-            if cls and _LEAD_CLASS.search(cls.lower()) and isinstance(el.tag, str) \
+            if cls and _is_lead_class(cls) and isinstance(el.tag, str) \
                     and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
                 lead = text_of(el)
                 if lead:
@@ -490,6 +486,11 @@ class LinkLists:
         return min(found)[2] if found else None
 
 
+@lru_cache(maxsize=1024)  # the few classes of a template's list items, on every page
+def _is_lead_class(cls: str) -> bool:
+    return _LEAD_CLASS.search(cls.lower()) is not None
+
+
 def _in_widget(el: HtmlElement) -> bool:
     """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
     ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
@@ -521,6 +522,12 @@ def _text_outside_links(el: HtmlElement) -> Iterator[str]:
 
 def _is_metadata(piece: str) -> bool:
     """A date, a view or comment count, or punctuation: not part of a lead."""
+    # A plain str as cache key: lxml's text results hold their whole tree alive.
+    return _is_metadata_text(str(piece))
+
+
+@lru_cache(maxsize=4096)  # list labels and widget words repeat page after page
+def _is_metadata_text(piece: str) -> bool:
     if not re.search(r"[^\W\d_]{2}", piece):
         return True
     short = len(piece) <= 60
