@@ -136,10 +136,9 @@ def _page_title(root: HtmlElement) -> str | None:
     return None if title is None else (title.text or "")
 
 
-def _links_to_tag(a: HtmlElement) -> bool:
+def _links_to_tag(a: HtmlElement, href: str | None) -> bool:
     """A link to a tag page: rel="tag", or /tag/ or /tags/ in its href."""
-    href = a.get("href", "")
-    return a.get("rel") == "tag" or "/tag/" in href or "/tags/" in href
+    return (bool(href) and ("/tag/" in href or "/tags/" in href)) or a.get("rel") == "tag"
 
 
 def _in_article_list_item(el: HtmlElement) -> bool:
@@ -634,7 +633,7 @@ class ArticlePage:
         anchors = [a for box in self.index.with_class("tag", "keyword")
                    for a in box.iterdescendants("a")]
         # A link to a tag page inside the body is prose, not the tag box after it.
-        anchors += [a for a in self.root.iter("a") if _links_to_tag(a)
+        anchors += [a for a, href in self.index.links if _links_to_tag(a, href)
                     and not self._inside(a, self.content)]
         anchors += self._anchors_after_tag_label()
         found: list[str] = []

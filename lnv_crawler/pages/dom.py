@@ -6,6 +6,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 
 import lxml.html
 from lxml import etree
@@ -221,11 +222,13 @@ def xpath_shorter(text: str, limit: int) -> bool:
     return len(text) < limit or xpath_length(text) < limit
 
 
-def site_links(anchors: Iterable[HtmlElement], page_url: str) -> list[tuple[HtmlElement, str]]:
-    """(anchor, canonical URL) of each link to the site, in the anchors' order."""
+def site_links(links: Iterable[tuple[HtmlElement, str | None]],
+               page_url: str) -> list[tuple[HtmlElement, str]]:
+    """(anchor, canonical URL) of each link to the site among (anchor, href) pairs, in
+    their order."""
     found = []
-    for a in anchors:
-        href = urls.absolute(a.get("href"), page_url)
+    for a, raw in links:
+        href = urls.absolute(raw, page_url)
         url = urls.canonicalize(href) if href else None
         if url:
             found.append((a, url))
@@ -238,7 +241,7 @@ _BY_ID = etree.XPath("id($ident)")
 class ElementIndex:
     """A page's elements in document order, with what several fields scan in all of
     them read once: each element's position, its class attribute (lxml decodes an
-    attribute anew at every read) and the elements of each id."""
+    attribute anew at every read), the elements of each id, the links' hrefs."""
 
     def __init__(self, root: HtmlElement):
         self.root = root
@@ -248,6 +251,12 @@ class ElementIndex:
         self.order: dict[HtmlElement, int] = {el: i for i, el in enumerate(self.elements)}
         self.classes: list[str | None] = [el.get("class") for el in self.elements]
         self._ids: dict[str, list[HtmlElement]] | None = None
+
+    @cached_property
+    def links(self) -> list[tuple[HtmlElement, str | None]]:
+        """(anchor, href) of every <a>, in page order: the link lists, the tags and the
+        menus all read them."""
+        return [(a, a.get("href")) for a in self.root.iter("a")]
 
     def with_class(self, *words: str) -> list[HtmlElement]:
         """The elements whose class attribute contains one of words, as XPath's
@@ -271,14 +280,22 @@ class ElementIndex:
         return rest[0] if rest else None
 
     def with_id(self, ident: str) -> list[HtmlElement]:
-        """The elements whose id is ident, in page order (one pass for the page)."""
+        """The elements whose id is ident, in page order."""
+        return self._id_table().get(ident, [])
+
+    def with_id_containing(self, word: str) -> list[HtmlElement]:
+        """The elements whose id contains word (XPath contains(@id, word))."""
+        return [el for ident, found in self._id_table().items() if word in ident for el in found]
+
+    def _id_table(self) -> dict[str, list[HtmlElement]]:
+        """The elements of each id, in page order (one pass for the page)."""
         if self._ids is None:
             self._ids = {}
             for el in self.elements:
                 found = el.get("id")
                 if found is not None:
                     self._ids.setdefault(found, []).append(el)
-        return self._ids.get(ident, [])
+        return self._ids
 
 
 # What marks the site's furniture on an element or an ancestor, as XPath's

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .. import urls
 from ..text import normalize_text
-from .dom import HtmlElement, parse_html, site_links, text_of
+from .dom import ElementIndex, HtmlElement, parse_html, site_links, text_of
 
 _NEXT_LABELS = frozenset({"sau", "trang sau", "tiếp", "trang tiếp", "tiếp theo", "next", "»",
                           "›", ">", ">>", "sau »", "trang sau »", "next »"})
@@ -36,16 +36,25 @@ def listing_root(url: str) -> str:
 
 
 class ListingPage:
-    def __init__(self, html: str | bytes | HtmlElement, url: str):
+    """A listing page's links to articles, to its next page and to the categories; also
+    read from an article page, whose parse and element index it then shares."""
+
+    def __init__(self, html: str | bytes | HtmlElement, url: str,
+                 index: ElementIndex | None = None):
         self.url = urls.canonicalize(url) or url
         self.root = parse_html(html)
+        self._given_index = index
+
+    @cached_property
+    def index(self) -> ElementIndex:
+        return self._given_index or ElementIndex(self.root)
 
     @cached_property
     def _anchors(self) -> list[tuple[HtmlElement, str]]:
         """(anchor, canonical URL) for every on-site link of the page."""
         if self.root is None:
             return []
-        return site_links(self.root.iter("a"), self.url)
+        return site_links(self.index.links, self.url)
 
     def article_urls(self) -> list[str]:
         return _unique(u for _, u in self._anchors if urls.is_article_url(u) and u != self.url)
@@ -72,27 +81,21 @@ class ListingPage:
         """Category listings linked from the menus (from anywhere on the home page)."""
         if self.root is None:
             return []
-        anchors = self._anchors if everywhere else site_links(_menu_anchors(self.root), self.url)
+        anchors = self._anchors if everywhere else site_links(
+            ((a, a.get("href")) for a in self._menu_anchors()), self.url)
         return _unique(u for _, u in anchors
                        if urls.is_listing_url(u) and page_number(u) == 1 and u != self.url)
 
 
-def _is_menu(el: HtmlElement) -> bool:
-    if el.tag in ("nav", "header"):
-        return True
-    cls = el.get("class")  # None for comments and other non-elements too
-    if cls and ("menu" in cls or "nav" in cls):
-        return True
-    id_ = el.get("id")
-    return id_ is not None and "menu" in id_
-
-
-def _menu_anchors(root: HtmlElement) -> list[HtmlElement]:
-    """//nav//a | //header//a | //*[contains(@class, "menu") or contains(@class, "nav")
-    or contains(@id, "menu")]//a, in page order, read in Python: an XPath that reads
-    the attributes of every element costs libxml2 several times more."""
-    inside = {a for menu in filter(_is_menu, root.iter()) for a in menu.iterdescendants("a")}
-    return [a for a in root.iter("a") if a in inside]
+    def _menu_anchors(self) -> list[HtmlElement]:
+        """//nav//a | //header//a | //*[contains(@class, "menu") or contains(@class, "nav")
+        or contains(@id, "menu")]//a, in page order, read from the element index: an XPath
+        that reads the attributes of every element costs libxml2 several times more."""
+        menus = [el for el, cls in zip(self.index.elements, self.index.classes, strict=True)
+                 if el.tag in ("nav", "header") or (cls and ("menu" in cls or "nav" in cls))]
+        menus += self.index.with_id_containing("menu")
+        inside = {a for menu in menus for a in menu.iterdescendants("a")}
+        return [a for a, _ in self.index.links if a in inside]
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -116,7 +116,7 @@ class LinkLists:
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
         # Every link to the site, read once for the lists and the "Xem thêm" link.
-        self.site_links = site_links(root.iter("a"), page_url)
+        self.site_links = site_links(index.links, page_url)
         self.page = urls.canonicalize(page_url)
         # Items linking to the page itself are left out of the lists, but they are items:
         # their titles are no headings that end a list.
