@@ -74,6 +74,15 @@ def test_item_linking_to_the_page_does_not_end_the_list():
         ("latest", "201.html"), ("latest", "202.html"), ("most_read", "301.html")]
 
 
+def test_tab_bar_over_a_single_link_gives_it_to_the_active_tab():
+    """One link under two tabs cannot be split pane by pane (this raised StopIteration
+    and lost the page)."""
+    after = ("<div><div><span>Tin liên quan</span><span class=\"active\">Tin mới hơn</span>"
+             '</div><ul><li><a href="/bai-so-201-201.html">Nghề đan cót ở Trung Hòa</a></li>'
+             "</ul></div>")
+    assert _sections(_page(after=after)) == [("newer", "201.html")]
+
+
 def test_boxes_inside_the_body_are_related_links():
     """A related box (headline link + teaser, no class) and an inline "Đọc thêm:" list
     inside the body: related links, in page order, not body."""

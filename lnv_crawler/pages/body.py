@@ -164,7 +164,8 @@ def _is_noise(el: HtmlElement, css: _Css) -> bool:
         return True
     if el.tag not in BLOCK_TAGS:
         return False
-    if (el.get("class") or el.get("id")) and _NOISE.search(classes_and_id(el)):
+    cls, ident = el.get("class"), el.get("id")
+    if (cls or ident) and _NOISE.search(f"{cls or ''} {ident or ''}".lower()):
         return True
     return len(el) > 0 and _is_inline_link_box(el)  # a box of links has children
 
@@ -290,12 +291,13 @@ def _image_box_captions(el: HtmlElement) -> list[HtmlElement] | None:
 def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    found = list(box.iterdescendants("figcaption")) or [
-        el for el in box.iterdescendants() if isinstance(el.tag, str)
+    inside = list(box.iterdescendants())  # one walk for the three kinds of caption
+    found = [el for el in inside if el.tag == "figcaption"] or [
+        el for el in inside if isinstance(el.tag, str)
         and (el.get("class") or el.get("id")) and _CAPTION_CLASS.search(classes_and_id(el))
         and not has_image(el)]
     if not found and box.tag == "table":
-        found = [r for r in box.iter("tr") if not has_image(r)]
+        found = [r for r in inside if r.tag == "tr" and not has_image(r)]
     return [el for el in found if not _inside_any(el, found, box)]
 
 

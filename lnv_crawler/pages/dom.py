@@ -276,6 +276,8 @@ class ElementIndex:
         found = _BY_ID(self.root, ident=ident)
         if found and found[0].get("id") == ident:
             return found[0]
+        if not found and ident.split() == [ident]:
+            return None  # id() splits at spaces; with none, the table lacks no element
         rest = self.with_id(ident)
         return rest[0] if rest else None
 

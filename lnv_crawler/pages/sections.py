@@ -391,17 +391,17 @@ class LinkLists:
     @staticmethod
     def _split_panes(links: list[ArticleLink], count: int) -> list[list[ArticleLink]] | None:
         """Split links among `count` side-by-side panes, if the markup has that many."""
-        if not links:
-            return None
-        common = links[0].anchor
-        for ancestor in [links[0].anchor, *links[0].anchor.iterancestors()]:
-            common = ancestor
-            if all(ancestor in (link.anchor, *link.anchor.iterancestors()) for link in links):
-                break
+        if len(links) < count:
+            return None  # fewer links than panes (a single one has no pane of its own)
+        chains = [(link.anchor, *link.anchor.iterancestors()) for link in links]
+        others = [set(chain) for chain in chains[1:]]  # each chain read once
+        common = next((a for a in chains[0] if all(a in chain for chain in others)),
+                      chains[0][-1])
         panes: dict[HtmlElement, list[ArticleLink]] = {}
-        for link in links:
-            child = next(a for a in (link.anchor, *link.anchor.iterancestors())
-                         if a.getparent() is common)
+        for link, chain in zip(links, chains, strict=True):
+            child = next((a for a in chain if a.getparent() is common), None)
+            if child is None:
+                return None  # the link is the common box itself
             panes.setdefault(child, []).append(link)
         return list(panes.values()) if len(panes) == count else None
 
