@@ -21,6 +21,11 @@ _OLD_ARTICLE_PATH = re.compile(r"^/(?:[\w%.-]+/)+[\w%.-]+\.html?(?P<id>\d+)$")
 # AMP copies: /amp/<path>, <path>/amp, <path>.amp
 _AMP_PREFIX = re.compile(r"^/amp(?=/)")
 _AMP_SUFFIX = re.compile(r"(?:/amp/?|\.amp)$")
+_SLASHES = re.compile(r"/{2,}")
+_ORIGIN_SLASH = SITE_ORIGIN + "/"
+# What urlsplit() strips or reads specially: the fast path in _site_parts leaves such
+# URLs (edge spaces, tabs and newlines, other control characters) to it.
+_UNSPLIT = re.compile(r"[\x00-\x20]")
 # A listing is one or two slug segments, optionally followed by a pager segment.
 _LISTING_PATH = re.compile(r"^/[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)?/?$")
 _PAGER_SEGMENT = re.compile(r"^(?:p|trang-?|page/?)\d+$")
@@ -43,6 +48,11 @@ _NOT_CATEGORIES = frozenset(
 @lru_cache(maxsize=4096)  # menus and lists repeat the same links page after page
 def _site_parts(url: str) -> tuple[str, str] | None:
     """(path, query) of an http(s) URL on one of the site's hosts, else None."""
+    if url.startswith(_ORIGIN_SLASH) and not _UNSPLIT.search(url):
+        # The site's own absolute links, most of a page's: what urlsplit() would make of
+        # them, without its cost (each page links articles the cache has not seen).
+        path, _, query = url[len(SITE_ORIGIN):].partition("#")[0].partition("?")
+        return _clean_path(path), query
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").lower().rstrip(".")
@@ -50,9 +60,16 @@ def _site_parts(url: str) -> tuple[str, str] | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or host not in _SITE_HOSTS:
         return None
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    path = _AMP_SUFFIX.sub("", _AMP_PREFIX.sub("", path)) or "/"
-    return path, parts.query
+    return _clean_path(parts.path), parts.query
+
+
+def _clean_path(path: str) -> str:
+    """A site path without doubled slashes and AMP markers ("/" for none)."""
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    if "amp" in path:
+        path = _AMP_SUFFIX.sub("", _AMP_PREFIX.sub("", path))
+    return path or "/"
 
 
 @lru_cache(maxsize=4096)

@@ -445,8 +445,10 @@ class LinkLists:
     def _lead_in(self, item: HtmlElement) -> str | None:
         """An item's lead: a lead-classed block, else its text outside the links,
         without dates, view counts, its box's label ("Đọc thêm:") and the like."""
-        for el in item.iter():
-            cls = el.get("class")  # None for most: no regex then
+        # The item's elements are a run of the page's, with their classes read already.
+        start, end = self.order[item], self._end(item) + 1
+        for el, cls in zip(self.index.elements[start:end], self.index.classes[start:end],
+                           strict=True):
             if cls and _is_lead_class(cls) and isinstance(el.tag, str) \
                     and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
                 lead = text_of(el)
