@@ -15,8 +15,9 @@ SITE_ORIGIN = "https://langngheviet.com.vn"
 SITE_HOST = "langngheviet.com.vn"
 _SITE_HOSTS = frozenset({SITE_HOST, "www." + SITE_HOST, "m." + SITE_HOST, "amp." + SITE_HOST})
 
-# /<slug>-<digits>.html  and the older  /<category>/<slug>.html<digits>
-_ARTICLE_PATH = re.compile(r"^/(?:[\w%.-]+/)*[\w%.-]*?-(?P<id>\d+)\.html?$")
+# /<slug>-<digits>.html  and the older  /<category>/<slug>.html<digits>. Greedy before
+# the id: only one "-" can precede "<digits>.html", and from the end it is found sooner.
+_ARTICLE_PATH = re.compile(r"^/(?:[\w%.-]+/)*[\w%.-]*-(?P<id>\d+)\.html?$")
 _OLD_ARTICLE_PATH = re.compile(r"^/(?:[\w%.-]+/)+[\w%.-]+\.html?(?P<id>\d+)$")
 # AMP copies: /amp/<path>, <path>/amp, <path>.amp
 _AMP_PREFIX = re.compile(r"^/amp(?=/)")
