@@ -23,7 +23,6 @@ from .body import Image, Paragraph, block_of, extract_blocks
 from .byline import MAX_BYLINE_CHARS, authors_of, looks_like_byline
 from .dom import (
     NON_CONTENT_TAGS,
-    SHORT_TEXTS,
     ElementIndex,
     HtmlElement,
     MetaTags,
@@ -38,7 +37,7 @@ from .dom import (
     text_of,
     xpath_shorter,
 )
-from .sections import LinkLists, label_key
+from .sections import LinkLists, labelled_texts
 
 _ARTICLE_TYPES = ("newsarticle", "article", "reportagenewsarticle", "blogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "webpage")
@@ -180,8 +179,8 @@ class ArticlePage:
         return self.index.order
 
     @cached_property
-    def _short_texts(self) -> list[str]:  # for the tags and the link lists: one XPath walk
-        return SHORT_TEXTS(self.root)
+    def _short_texts(self) -> list[tuple[str, str]]:  # for the tags and the link lists
+        return labelled_texts(self.root)
 
     @cached_property
     def meta(self) -> MetaTags:
@@ -651,9 +650,9 @@ class ArticlePage:
     def _anchors_after_tag_label(self) -> list[HtmlElement]:
         """Links in the box that a "Tags:" / "Từ khóa:" label opens."""
         found: list[HtmlElement] = []
-        for label in self._short_texts:
-            # label_key (cached, shared with the link lists) first: most texts are no label.
-            if not xpath_shorter(label, 16) or label_key(label) not in _TAG_LABEL_KEYS or (
+        for label, key in self._short_texts:
+            # The label key first: most texts are no label.
+            if key not in _TAG_LABEL_KEYS or not xpath_shorter(label, 16) or (
                     not _TAG_LABEL.match(normalize_text(label))):
                 continue
             box = label.getparent()

@@ -94,6 +94,12 @@ class ArticleLink(NamedTuple):  # a tuple: made for every article link of every 
     url: str
 
 
+def labelled_texts(root: HtmlElement) -> list[tuple[str, str]]:
+    """dom.SHORT_TEXTS of a page, each with its label_key: read once for the link lists
+    and the tags (the longest label has 17 characters)."""
+    return [(node, label_key(node)) for node in SHORT_TEXTS(root)]
+
+
 @dataclass(frozen=True)
 class Tab:
     """A heading, or one tab of a tab bar; section is None for tabs we do not keep."""
@@ -106,10 +112,11 @@ class LinkLists:
     """The article's link lists (contract field `links`) and its "Xem thêm" URL."""
 
     def __init__(self, root: HtmlElement, page_url: str, index: ElementIndex,
-                 content: HtmlElement | None = None, short_texts: list[str] | None = None):
+                 content: HtmlElement | None = None,
+                 short_texts: list[tuple[str, str]] | None = None):
         self.root = root
         # dom.SHORT_TEXTS of the page (the longest label has 17 characters), if read already
-        self.short_texts = SHORT_TEXTS(root) if short_texts is None else short_texts
+        self.short_texts = labelled_texts(root) if short_texts is None else short_texts
         self.page_url = page_url
         self.index = index
         self.order = index.order
@@ -177,14 +184,14 @@ class LinkLists:
     def _headings(self) -> dict[HtmlElement, str]:
         """Elements whose whole text is a list label, outside the body and widgets."""
         headings: dict[HtmlElement, str] = {}
-        for node in self.short_texts:
-            section = SECTION_LABELS.get(label_key(node))
+        for node, key in self.short_texts:
+            section = SECTION_LABELS.get(key)
             if section is None:
                 continue
             element = node.getparent()
             if node.is_tail:
                 element = element.getparent()
-            element = self._widest_with_same_text(element, node)
+            element = self._widest_with_same_text(element, key)
             if (element is None or self._contains(self.content, element)
                     or _in_widget(element)):
                 continue
@@ -192,9 +199,9 @@ class LinkLists:
         return dict(sorted(headings.items(), key=lambda item: self.order[item[0]]))
 
     @staticmethod
-    def _widest_with_same_text(element: HtmlElement | None, node: str) -> HtmlElement | None:
-        """<h3><a>Tin khác</a></h3> is one heading: climb while the text stays the label."""
-        key = label_key(node)
+    def _widest_with_same_text(element: HtmlElement | None, key: str) -> HtmlElement | None:
+        """<h3><a>Tin khác</a></h3> is one heading: climb while the text stays the label
+        (key: the label's label_key)."""
         while element is not None and element.getparent() is not None:
             parent = element.getparent()
             text = short_text(parent, 40) if parent.tag not in ("body", "html") else None
@@ -228,7 +235,7 @@ class LinkLists:
     def _labels(self) -> Iterator[int]:
         """Short texts without links right before a box of several article links: the
         label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>)."""
-        for node in self.short_texts:
+        for node, _ in self.short_texts:
             if node.is_tail or not node.strip():
                 continue
             el = node.getparent()
