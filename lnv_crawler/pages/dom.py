@@ -101,9 +101,19 @@ def _read(el: HtmlElement, budget: float) -> tuple[list[str], float]:
     return parts, budget
 
 
+def _leaf_text(el: HtmlElement) -> str:
+    """The text of an element without children (most links, labels and leads), as
+    _read gives it, without its walk."""
+    return (el.text or "") if el.tag not in NON_CONTENT_TAGS else ""
+
+
 def text_of(el: HtmlElement | None) -> str:
     """Normalized visible text of an element ('' for None)."""
-    return normalize_text("".join(_read(el, math.inf)[0])) if el is not None else ""
+    if el is None:
+        return ""
+    if not len(el):
+        return normalize_text(_leaf_text(el))
+    return normalize_text("".join(_read(el, math.inf)[0]))
 
 
 def has_text(el: HtmlElement) -> bool:
@@ -114,10 +124,16 @@ def has_text(el: HtmlElement) -> bool:
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """Normalized text of an element if at most `limit` characters long, else None,
     without reading more of a large element than that."""
-    parts, left = _read(el, limit)
-    if left < 0:
-        return None
-    text = normalize_text("".join(parts))
+    if len(el):
+        parts, left = _read(el, limit)
+        if left < 0:
+            return None
+        text = normalize_text("".join(parts))
+    else:
+        text = _leaf_text(el)
+        if len(text.strip()) > limit:  # what _read's budget counts
+            return None
+        text = normalize_text(text)
     return text if len(text) <= limit else None
 
 
