@@ -319,9 +319,10 @@ class ArticlePage:
         # block of prose after it.
         end = self._head_end + 1 if self._head_end != start else start
         around_body = set(self.content.iterancestors())
-        candidates = [el for el in self.elements[after + 1:end]
+        classes = self.index.classes[after + 1:end]
+        candidates = [el for el, cls in zip(self.elements[after + 1:end], classes, strict=True)
                       if isinstance(el.tag, str) and el not in around_body
-                      and (_SAPO_CLASS.search(el.get("class", "")) or (
+                      and ((cls and _SAPO_CLASS.search(cls)) or (
                           el.get("itemprop") == "description" and el.tag != "meta"))]
         for el in sorted(candidates, key=self.order.get, reverse=True):
             if _IN_LINK_OR_ITEM(el) or is_site_chrome(el):
