@@ -204,15 +204,12 @@ class LnvSpider(scrapy.Spider):
 
 
 def page_source(response: TextResponse) -> str | bytes:
-    """What the page objects parse: the body as it came when it is valid UTF-8, which lxml
-    reads as is (response.text would decode 70 KB only for parse_html to encode it back);
-    else the text decoded with the response's encoding, bad bytes replaced (lxml 5 builds
-    a tree of invalid UTF-8 it then cannot read)."""
-    if response.encoding == "utf-8":
-        try:
-            response.body.decode("utf-8")  # checked only: cheaper than decode and encode
-        except UnicodeDecodeError:
-            return response.text
+    """What the page objects parse: the body as it came when it is UTF-8, which lxml
+    reads as is (parse_html would encode response.text back to those 70 KB of bytes);
+    else the text decoded with the response's encoding. A U+FFFD in the text marks
+    bytes that are not UTF-8 (lxml 5 builds a tree of them it then cannot read); the
+    text is decoded already, MetaRefreshMiddleware reads it, so the check is a scan."""
+    if response.encoding == "utf-8" and "\ufffd" not in response.text:
         return response.body
     return response.text
 
