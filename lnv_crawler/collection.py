@@ -4,9 +4,9 @@ A crawl allocates thousands of containers a page (requests, responses, lxml elem
 proxies, records), nearly all freed by reference counting; the collector still runs
 every 700 net allocations, and every so often walks all the objects of Scrapy, Twisted
 and lxml loaded at startup, which never become garbage. Frozen after startup, those
-are never walked again; a higher first threshold runs the collector about a tenth as
-often. Measured on the bench corpus: 1.5 s of a 20 s crawl went to the collector,
-0.3 s after; peak memory is unchanged (no cycle lives longer than a few pages).
+are never walked again; a higher first threshold runs the collector a seventh as often.
+On the bench corpus (2,106 pages): 1.5-2 s of a 20 s crawl went to the collector, about
+0.2 s after; peak memory is unchanged (108 MB; 118 MB on the 8,000-article corpus).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def _inlined(node: Any, defs: dict[str, Any]) -> Any:
 def _fast_check() -> Callable[[dict], object]:
     # fastjsonschema calls a function for each $ref, which formats the item's path
     # (data.links[3].title) before it checks anything: inlined, the same schema checks a
-    # record in a quarter of the time (0.1 ms).
+    # bench record in under a third of the time (0.11 ms, was 0.37).
     schema = article_schema()
     return fastjsonschema.compile(_inlined(schema, schema["$defs"]))
 
