@@ -94,6 +94,7 @@ EXTENSIONS = {
     # CLOSESPIDER_* limits stop within seconds, as a first SIGINT/SIGTERM does.
     "scrapy.extensions.closespider.CloseSpider": None,
     "lnv_crawler.stopping.PromptCloseSpider": 0,
+    "lnv_crawler.collection.CrawlCollection": 1,  # garbage collection set for a crawl
     "lnv_crawler.history.RunFigures": 490,  # before Spidermon: the monitors read its figures
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,  # after CoreStats (finish_reason)
     # After Spidermon: a run that failed a monitor must not publish its file (feeds.py).

@@ -134,24 +134,27 @@ class LnvSpider(scrapy.Spider):
 
     def parse_article(self, response: TextResponse, url: str) -> Iterator[Any]:
         self.crawler.stats.inc_value("lnv/responses/article")
-        page = ArticlePage(response.text, url, fetched_at=datetime.now(timezone.utc))
+        page = ArticlePage(page_source(response), url, fetched_at=datetime.now(timezone.utc))
         rejection = page.rejection()
         if rejection is None:
-            yield page.to_item()
+            item = page.to_item()
+            # Followed as the record has them: more_url() would look for the link again.
+            links, more = item["links"], item["more_url"]
+            yield item
         else:
             self.crawler.stats.inc_value(f"lnv/skipped/{rejection}")
             log = self.logger.warning if rejection == "unparsed" else self.logger.info
             log("article-shaped page gave no record (%s): %s", rejection, url)
             if page.root is None:
                 return
-        more = page.more_url()
-        yield from self._follow([*(link["url"] for link in page.links()),
-                                 *ListingPage(page.root, url).category_urls(),
+            links, more = page.links(), page.more_url()
+        yield from self._follow([*(link["url"] for link in links),
+                                 *ListingPage(page.root, url, page.index).category_urls(),
                                  *([more] if more else [])])
 
     def parse_listing(self, response: TextResponse, url: str) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("lnv/responses/listing")
-        page = ListingPage(response.text, url)
+        page = ListingPage(page_source(response), url)
         is_home = urls.canonicalize(url) == HOME
         articles = [] if is_home else page.article_urls()
         yield from self._follow([*page.category_urls(everywhere=is_home), *articles])
@@ -209,6 +212,17 @@ class LnvSpider(scrapy.Spider):
             self.crawler.stats.inc_value("lnv/failed_article_requests")
         log = self.logger.info if dead_link else self.logger.warning
         log("request failed (%s): %s", kind, request.url)
+
+
+def page_source(response: TextResponse) -> str | bytes:
+    """What the page objects parse: the body as it came when it is UTF-8, which lxml
+    reads as is (parse_html would encode response.text back to those 70 KB of bytes);
+    else the text decoded with the response's encoding. A U+FFFD in the text marks
+    bytes that are not UTF-8 (lxml 5 builds a tree of them it then cannot read); the
+    text is decoded already, MetaRefreshMiddleware reads it, so the check is a scan."""
+    if response.encoding == "utf-8" and "\ufffd" not in response.text:
+        return response.body
+    return response.text
 
 
 def failure_kind(failure: Failure) -> str:
