@@ -21,8 +21,8 @@ def _reparse(warc: Path, jobs: int, folder: Path, articles: int, timeout: float)
     output = folder / f"reparse-{jobs}.jsonl"
     command = [sys.executable, "-m", "lnv_crawler.cli", "reparse", str(warc), "-o", str(output),
                "--jobs", str(jobs)]
-    seconds, code, usage = run_measured(command, PROJECT_DIR, folder / f"reparse-{jobs}.log",
-                                        timeout)
+    seconds, code, usage, _ = run_measured(command, PROJECT_DIR, folder / f"reparse-{jobs}.log",
+                                           timeout)
     return {"jobs": jobs, "seconds": round(seconds, 2), "records": _count_lines(output),
             "exit_code": code, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
             # Workers included: os.wait4 counts the children the reparse process reaped.
