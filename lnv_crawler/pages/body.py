@@ -25,6 +25,7 @@ BLOCK_TAGS = frozenset({
 })  # fmt: skip
 IMAGE_TAGS = ("img", "amp-img")
 _BOX_TAGS = frozenset({"table", "div", "aside", "section", "figure"})
+_IMAGE_BOX_TAGS = frozenset({"table", "figure", "div", "p", "span"})
 _MIN_HEADLINE_CHARS = 20
 # A headline and a teaser; a box with more text is a container (of the whole body, say)
 # in which a related box may sit, not the box itself.
@@ -127,8 +128,9 @@ class _Builder:
         self._align = None
 
     def _add_paragraph(self, text: str, styles: list[_Style]) -> None:
-        bold = bool(styles) and all(s.bold for s in styles)
-        italic = bool(styles) and all(s.italic for s in styles)
+        bold = italic = bool(styles)
+        for style in styles:  # one loop for both, no generators: once per paragraph
+            bold, italic = bold and style.bold, italic and style.italic
         caption_like = italic or (self._align == "center" and not bold)
         image, self._uncaptioned = self._uncaptioned, None
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
@@ -204,8 +206,9 @@ def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     if el in builder.skip:
         return
     css = _css(el.get("style", ""))
-    if not _is_noise(el, css) and not is_link_list(el) and not (
-            is_related_box(el, builder.page_url)):
+    tag = el.tag  # the tag checks first: most elements are none of these boxes
+    if not _is_noise(el, css) and not (tag in _LIST_TAGS and is_link_list(el)) and not (
+            tag in _BOX_TAGS and is_related_box(el, builder.page_url)):
         _visit_kept(el, builder, style, css)
 
 
@@ -250,7 +253,7 @@ def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style, css: _Css | N
     if tag in IMAGE_TAGS:
         _add_image(el, None, builder)
         return
-    captions = _image_box_captions(el)
+    captions = _image_box_captions(el) if tag in _IMAGE_BOX_TAGS else None
     if captions is not None:
         _add_image_box(el, captions, builder)
         return
@@ -280,7 +283,7 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
 def _image_box_captions(el: HtmlElement) -> list[HtmlElement] | None:
     """The caption elements of a table, figure or wrapper that frames images and their
     captions (not a layout table that happens to hold an image); None for anything else."""
-    if el.tag not in ("table", "figure", "div", "p", "span") or not len(el) or not has_image(el):
+    if el.tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el):
         return None
     if el.tag in ("table", "figure"):  # framed as such, captioned or not
         return _caption_elements(el) if short_text(el, 600) is not None else None
