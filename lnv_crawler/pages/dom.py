@@ -318,14 +318,15 @@ class ElementIndex:
 
 # What marks the site's furniture on an element or an ancestor, as XPath's
 # contains(@class, …) / contains(@id, …) / @id = … would read it.
-_CHROME_CLASS_WORDS = ("logo", "top-bar", "topbar", "site-header", "masthead", "header-date")
+# (one regex search, not a test per word: asked of every ancestor of many elements)
+_CHROME_CLASS_WORDS = re.compile("logo|top-bar|topbar|site-header|masthead|header-date")
 _CHROME_TAGS = frozenset({"nav", "footer"})
 
 
 def _is_chrome_box(el: HtmlElement) -> bool:
     cls = el.get("class") or ""
     ident = el.get("id") or ""
-    return (any(word in cls for word in _CHROME_CLASS_WORDS) or "logo" in ident
+    return ((cls and _CHROME_CLASS_WORDS.search(cls) is not None) or "logo" in ident
             or ident == "header"
             or ("header" in cls and " header " in f" {_XML_SPACE.sub(' ', cls)} "))
 

@@ -70,7 +70,7 @@ _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-ta
 _ACTIVE = re.compile(r"\b(?:active|selected|current|true)\b")
 # Widgets whose words are not list headings ("Sắp xếp: Mới nhất | Quan tâm nhất").
 _WIDGET_TAGS = frozenset({"form", "select", "option", "button"})
-_WIDGET_CLASS_WORDS = ("comment", "binh-luan", "sort", "filter")
+_WIDGET_CLASS_WORDS = re.compile("comment|binh-luan|sort|filter")
 # Headings of any box, recognised or not: where a list ends (see _heading_like).
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
@@ -473,11 +473,12 @@ class LinkLists:
         url = first.url
         box = None
         for ancestor in first.anchor.iterancestors():
-            if ancestor is self.content or self._holds_heading(ancestor) or any(
-                    link.url != url for link in self._links_in(ancestor)) or any(
-                    link.url != url and self._contains(ancestor, link.anchor)
-                    for link in self.boxed):
-                break  # any() stops at the first other link: cheap even for a long list
+            if ancestor is self.content or self._holds_heading(ancestor) or (
+                    _links_elsewhere(self._links_in(ancestor), url)) or (
+                    self.boxed and _links_elsewhere(
+                        [link for link in self.boxed if self._contains(ancestor, link.anchor)],
+                        url)):
+                break
             box = ancestor
         return box
 
@@ -500,6 +501,15 @@ def _is_lead_class(cls: str) -> bool:
     return _LEAD_CLASS.search(cls.lower()) is not None
 
 
+def _links_elsewhere(links: list[ArticleLink], url: str) -> bool:
+    """Whether one of links goes to another URL (stops at the first: cheap for a long
+    list; a loop, not any(): asked for each ancestor of each item)."""
+    for link in links:  # noqa: SIM110 (no generator per call)
+        if link.url != url:
+            return True
+    return False
+
+
 def _in_widget(el: HtmlElement) -> bool:
     """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
     ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
@@ -508,7 +518,7 @@ def _in_widget(el: HtmlElement) -> bool:
         if box.tag in _WIDGET_TAGS or "comment" in (box.get("id") or ""):
             return True
         cls = box.get("class")
-        if cls and any(word in cls for word in _WIDGET_CLASS_WORDS):
+        if cls and _WIDGET_CLASS_WORDS.search(cls):
             return True
     return False
 
