@@ -264,7 +264,8 @@ class ElementIndex:
         self.elements: list[HtmlElement] = list(root.iter())
         # The dict holds the element proxies alive, so lxml hands back the same
         # objects on later lookups and they can be used as keys.
-        self.order: dict[HtmlElement, int] = {el: i for i, el in enumerate(self.elements)}
+        self.order: dict[HtmlElement, int] = dict(
+            zip(self.elements, range(len(self.elements)), strict=True))
         self.classes: list[str | None] = [el.get("class") for el in self.elements]
         self._ids: dict[str, list[HtmlElement]] | None = None
 
