@@ -166,8 +166,8 @@ def _is_noise(el: HtmlElement, css: _Css) -> bool:
         return True
     if el.tag not in BLOCK_TAGS:
         return False
-    cls, ident = el.get("class"), el.get("id")
-    if (cls or ident) and _NOISE.search(f"{cls or ''} {ident or ''}".lower()):
+    names = classes_and_id(el)
+    if names and _NOISE.search(names):
         return True
     return len(el) > 0 and _is_inline_link_box(el)  # a box of links has children
 
@@ -297,7 +297,7 @@ def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
     inside = list(box.iterdescendants())  # one walk for the three kinds of caption
     found = [el for el in inside if el.tag == "figcaption"] or [
         el for el in inside if isinstance(el.tag, str)
-        and (el.get("class") or el.get("id")) and _CAPTION_CLASS.search(classes_and_id(el))
+        and (names := classes_and_id(el)) and _CAPTION_CLASS.search(names)
         and not has_image(el)]
     if not found and box.tag == "table":
         found = [r for r in inside if r.tag == "tr" and not has_image(r)]
@@ -346,7 +346,10 @@ def _add_image(img: HtmlElement, caption: str | None, builder: _Builder) -> None
 
 def image_source(img: HtmlElement) -> str | None:
     """The real image URL: lazy-loading attributes first, placeholders skipped."""
+    present = img.keys()  # one read of the names: most images have a src only
     for attr in _IMAGE_ATTRS:
+        if attr not in present:
+            continue
         value = (img.get(attr) or "").strip()
         if attr == "data-srcset" and value:
             value = value.split(",")[0].split()[0]
