@@ -48,6 +48,7 @@ from .feeds import written_aside
 from .pages.article import ArticlePage
 from .pipelines import NormalizePipeline, ValidatePipeline
 from .records import visible
+from .spiders.lnv import page_source
 from .warc import BASE_URL_FIELD
 from .wording import plural
 
@@ -205,7 +206,8 @@ class Reparser:
             return None, "not_html"
         # Relative and year-less dates ("3 giờ trước", "15/6") are read as on the day of
         # the fetch, as the crawl read them, not as on the day of the reparse.
-        page = ArticlePage(response.text, capture.url, fetched_at=capture.fetched_at,
+        # The same input as the crawl's (UTF-8 bodies as bytes): the same record.
+        page = ArticlePage(page_source(response), capture.url, fetched_at=capture.fetched_at,
                            now=capture.fetched_at)
         rejection = page.rejection()
         if rejection is not None:

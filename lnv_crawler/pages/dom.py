@@ -70,8 +70,6 @@ def _gather(el: HtmlElement, parts: list[str], budget: float) -> float:
     if text:
         parts.append(text)
         budget -= len(text.strip())
-    if not len(el):  # a leaf: no child iterator to make (it costs more than the text)
-        return budget
     for child in el:
         if budget < 0:
             return budget
@@ -95,25 +93,18 @@ def _gather(el: HtmlElement, parts: list[str], budget: float) -> float:
 
 
 def _read(el: HtmlElement, budget: float) -> tuple[list[str], float]:
+    if isinstance(el.tag, str) and el.tag in NON_CONTENT_TAGS:
+        return [], budget
+    if not len(el):  # most links, labels and leads: no walk, no child iterator
+        text = el.text
+        return ([text], budget - len(text.strip())) if text else ([], budget)
     parts: list[str] = []
-    if not (isinstance(el.tag, str) and el.tag in NON_CONTENT_TAGS):
-        budget = _gather(el, parts, budget)
-    return parts, budget
-
-
-def _leaf_text(el: HtmlElement) -> str:
-    """The text of an element without children (most links, labels and leads), as
-    _read gives it, without its walk."""
-    return (el.text or "") if el.tag not in NON_CONTENT_TAGS else ""
+    return parts, _gather(el, parts, budget)
 
 
 def text_of(el: HtmlElement | None) -> str:
     """Normalized visible text of an element ('' for None)."""
-    if el is None:
-        return ""
-    if not len(el):
-        return normalize_text(_leaf_text(el))
-    return normalize_text("".join(_read(el, math.inf)[0]))
+    return normalize_text("".join(_read(el, math.inf)[0])) if el is not None else ""
 
 
 def has_text(el: HtmlElement) -> bool:
@@ -124,16 +115,10 @@ def has_text(el: HtmlElement) -> bool:
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """Normalized text of an element if at most `limit` characters long, else None,
     without reading more of a large element than that."""
-    if len(el):
-        parts, left = _read(el, limit)
-        if left < 0:
-            return None
-        text = normalize_text("".join(parts))
-    else:
-        text = _leaf_text(el)
-        if len(text.strip()) > limit:  # what _read's budget counts
-            return None
-        text = normalize_text(text)
+    parts, left = _read(el, limit)
+    if left < 0:
+        return None
+    text = normalize_text("".join(parts))
     return text if len(text) <= limit else None
 
 
