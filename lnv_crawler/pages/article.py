@@ -76,9 +76,10 @@ _BYLINE_BOXES = etree.XPath('//*[contains(@class, "author") or contains(@class, 
                             ' or (@itemprop="author" and not(self::meta))]')
 _IN_LINK_OR_ITEM = etree.XPath("ancestor-or-self::a | ancestor::li")
 _IN_ITEM = etree.XPath("ancestor::li")
-_TAG_LABEL = re.compile(r"^(?:tags?|từ khóa|từ khoá|chủ đề|keywords?)\s*:?\s*$", re.IGNORECASE)
-# What sections.label_key makes of every text _TAG_LABEL matches.
+# The words of a tag box's label ("Tags:", "Từ khóa:"): also what sections.label_key
+# makes of such a label, checked before the pattern.
 _TAG_LABEL_KEYS = frozenset({"tag", "tags", "từ khóa", "từ khoá", "chủ đề", "keyword", "keywords"})
+_TAG_LABEL = re.compile(rf"^(?:{'|'.join(sorted(_TAG_LABEL_KEYS))})\s*:?\s*$", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
 _MAX_DATE_TEXT = 120

@@ -226,8 +226,7 @@ class LinkLists:
     def _heading_like(self) -> list[HtmlElement]:
         """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
         read from the element index: libxml2 pays far more to read @class of every element."""
-        by_class = [el for el, cls in zip(self.index.elements, self.index.classes, strict=True)
-                    if cls and ("title" in cls or "heading" in cls)]
+        by_class = self.index.with_class("title", "heading")
         classed = set(by_class)
         by_tag = [el for el in self.root.iter(*_HEADING_TAGS) if el not in classed]
         return sorted([*by_class, *by_tag], key=self.order.__getitem__) if by_tag else by_class
