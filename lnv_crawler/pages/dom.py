@@ -38,7 +38,7 @@ def parse_html(html: str | bytes | HtmlElement) -> HtmlElement | None:
     if isinstance(html, HtmlElement):
         return html
     data = html.encode("utf-8", "replace") if isinstance(html, str) else html
-    if not data or not data.strip():
+    if not data or data.isspace():  # not strip(): that copies the whole page
         return None
     try:
         root = lxml.html.document_fromstring(data, parser=_PARSER)

@@ -309,15 +309,15 @@ class LinkLists:
                 continue
             bar = self._tab_bar(heading)
             tabs = [Tab(el, self._section_of(el)) for el in bar]
-            placed.update(el for el in self.headings if any(
-                t.element is el or el in t.element.iterdescendants() for t in tabs))
+            placed.update(el for el in self.headings
+                          if any(self._contains(t.element, el) for t in tabs))
             units.append(tabs)
         return units
 
     def _section_of(self, tab: HtmlElement) -> str | None:
+        """The section of the heading that is the tab, inside it or around it."""
         for heading, section in self.headings.items():
-            if heading is tab or heading in tab.iterdescendants() or (
-                    tab in heading.iterdescendants()):
+            if self._contains(tab, heading) or self._contains(heading, tab):
                 return section
         return None
 
@@ -394,19 +394,21 @@ class LinkLists:
                 return ancestor
         return None
 
-    @staticmethod
-    def _split_panes(links: list[ArticleLink], count: int) -> list[list[ArticleLink]] | None:
+    def _split_panes(self, links: list[ArticleLink], count: int) -> list[list[ArticleLink]] | None:
         """Split links among `count` side-by-side panes, if the markup has that many."""
         if len(links) < count:
             return None  # fewer links than panes (a single one has no pane of its own)
-        chains = [(link.anchor, *link.anchor.iterancestors()) for link in links]
-        others = [set(chain) for chain in chains[1:]]  # each chain read once
-        common = next((a for a in chains[0] if all(a in chain for chain in others)),
-                      chains[0][-1])
+        # The links are in page order: the smallest box around the first and the last
+        # holds them all.
+        last = links[-1].anchor
+        common = next(box for box in (links[0].anchor, *links[0].anchor.iterancestors())
+                      if self._contains(box, last))
         panes: dict[HtmlElement, list[ArticleLink]] = {}
-        for link, chain in zip(links, chains, strict=True):
-            child = next((a for a in chain if a.getparent() is common), None)
-            if child is None:
+        for link in links:
+            child = link.anchor
+            while child is not common and child.getparent() is not common:
+                child = child.getparent()
+            if child is common:
                 return None  # the link is the common box itself
             panes.setdefault(child, []).append(link)
         return list(panes.values()) if len(panes) == count else None
