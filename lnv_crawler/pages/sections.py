@@ -163,12 +163,15 @@ class LinkLists:
         """(article links outside the body, links of the related boxes inside it)."""
         found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
                  if url != self.page and urls.is_article_url(url)]
-        outside = [link for link in found if not self._contains(self.content, link.anchor)]
+        if self.content is None:
+            return found, []
+        start, end = self.order[self.content], self._end(self.content)
+        outside = [link for link in found if not start <= link.position <= end]
         if len(outside) == len(found):
             return outside, []
         # Inside the body, a link is the text's own unless the body leaves its box out
         # (contract §1: related-article boxes are links, not body).
-        boxed = [link for link in found if self._contains(self.content, link.anchor)
+        boxed = [link for link in found if start <= link.position <= end
                  and self._in_related_box(link.anchor)]
         return outside, boxed
 
@@ -429,7 +432,7 @@ class LinkLists:
     @staticmethod
     def _title(anchors: list[ArticleLink]) -> str | None:
         """The item's title: its longest link text, else a link's title or image alt."""
-        texts = [t for t in (text_of(link.anchor) for link in anchors) if t]
+        texts = [text for link in anchors if (text := text_of(link.anchor))]
         if not texts:
             for link in anchors:
                 texts.append(normalize_text(link.anchor.get("title")))
