@@ -383,17 +383,22 @@ class LinkLists:
         scope = self._scope(tabs[0].element, last)
         if scope is None:
             return []
-        stop = next((b for b in self.boundaries if b > last), float("inf"))
-        inside = self._links_in(scope)
-        first = bisect_right([link.position for link in inside], last)
-        return [link for link in inside[first:] if link.position < stop]
+        # Links, boundaries and positions are in page order: binary searches.
+        at = bisect_right(self.boundaries, last)
+        stop = self.boundaries[at] if at < len(self.boundaries) else float("inf")
+        first = max(bisect_left(self.positions, self.order[scope]),
+                    bisect_right(self.positions, last))
+        end = min(bisect_right(self.positions, self._end(scope)),
+                  bisect_left(self.positions, stop))
+        return self.anchors[first:end]
 
     def _scope(self, heading: HtmlElement, after: int) -> HtmlElement | None:
         """The smallest ancestor of a heading that holds article links after it."""
         for ancestor in heading.iterancestors():
             if ancestor.tag in ("body", "html"):
                 return None
-            if any(link.position > after for link in self._links_in(ancestor)):
+            inside = self._links_in(ancestor)
+            if inside and inside[-1].position > after:  # the last one, in page order
                 return ancestor
         return None
 
