@@ -75,9 +75,9 @@ class _Style:
     bold: bool = False
     italic: bool = False
 
-    def inside(self, el: HtmlElement, css: _Css) -> _Style:
-        bold = self.bold or el.tag in _BOLD_TAGS or css.bold
-        italic = self.italic or el.tag in _ITALIC_TAGS or css.italic
+    def inside(self, tag: str, css: _Css) -> _Style:
+        bold = self.bold or tag in _BOLD_TAGS or css.bold
+        italic = self.italic or tag in _ITALIC_TAGS or css.italic
         return self if bold == self.bold and italic == self.italic else _Style(bold, italic)
 
 
@@ -96,6 +96,15 @@ def _css(style: str) -> _Css:
     align = _ALIGN_STYLE.search(lower)
     return _Css(bool(_HIDDEN_STYLE.search(lower)), align.group(1) if align else None,
                 bool(_BOLD_STYLE.search(style)), bool(_ITALIC_STYLE.search(style)))
+
+
+_UNSTYLED = _css("")
+
+
+def _css_of(el: HtmlElement, names: list[str]) -> _Css:
+    """The style attribute's _Css; names are the element's attribute names, read once
+    (a get() of an absent attribute costs nearly as much as of a present one)."""
+    return _css(el.get("style")) if "style" in names else _UNSTYLED
 
 
 class _Builder:
@@ -159,15 +168,14 @@ def extract_blocks(content: HtmlElement, page_url: str,
     return builder.blocks
 
 
-def _is_noise(el: HtmlElement, css: _Css) -> bool:
-    if el.tag in NON_CONTENT_TAGS or el.tag == "ins":
+def _is_noise(el: HtmlElement, tag: str, names: list[str], css: _Css) -> bool:
+    if tag in NON_CONTENT_TAGS or tag == "ins":
         return True
-    if css.hidden or el.get("hidden") is not None:
+    if css.hidden or "hidden" in names:
         return True
-    if el.tag not in BLOCK_TAGS:
+    if tag not in BLOCK_TAGS:
         return False
-    names = classes_and_id(el)
-    if names and _NOISE.search(names):
+    if ("class" in names or "id" in names) and _NOISE.search(classes_and_id(el)):
         return True
     return len(el) > 0 and _is_inline_link_box(el)  # a box of links has children
 
@@ -185,8 +193,9 @@ def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     if not len(el):  # a leaf: no child iterator to make
         return
     for child in el:
-        if isinstance(child.tag, str):
-            _visit(child, builder, style)
+        tag = child.tag  # read once here and handed down: lxml makes a new str at each read
+        if isinstance(tag, str):
+            _visit(child, tag, builder, style)
         tail = child.tail
         if tail:  # mostly None between blocks: no call then
             builder.add_text(tail, style)
@@ -196,20 +205,22 @@ def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
     """The one paragraph an element outside the body prints (a closing credit after
     the body container), with how it is set; None when it is not one paragraph."""
     builder = _Builder(page_url)
-    _visit_kept(el, builder, _Style())
+    names = el.keys()
+    _visit_kept(el, el.tag, builder, _Style(), names, _css_of(el, names))
     builder.flush()
     blocks = builder.blocks
     return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Paragraph) else None
 
 
-def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
+def _visit(el: HtmlElement, tag: str, builder: _Builder, style: _Style) -> None:
     if el in builder.skip:
         return
-    css = _css(el.get("style", ""))
-    tag = el.tag  # the tag checks first: most elements are none of these boxes
-    if not _is_noise(el, css) and not (tag in _LIST_TAGS and is_link_list(el)) and not (
+    names = el.keys()  # one read: most elements have no attribute, or a style only
+    css = _css_of(el, names)
+    # The tag checks first: most elements are none of these boxes.
+    if not _is_noise(el, tag, names, css) and not (tag in _LIST_TAGS and is_link_list(el)) and not (
             tag in _BOX_TAGS and is_related_box(el, builder.page_url)):
-        _visit_kept(el, builder, style, css)
+        _visit_kept(el, tag, builder, style, names, css)
 
 
 def is_link_list(el: HtmlElement) -> bool:
@@ -244,26 +255,24 @@ def _nearest_box(el: HtmlElement) -> HtmlElement | None:
     return next((box for box in el.iterancestors() if box.tag in _BOX_TAGS), None)
 
 
-def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style, css: _Css | None = None) -> None:
-    """Adds an element's text and images; css is its style attribute's, if read already."""
-    tag = el.tag
+def _visit_kept(el: HtmlElement, tag: str, builder: _Builder, style: _Style, names: list[str],
+                css: _Css) -> None:
+    """Adds an element's text and images; names are its attribute names, css its style's."""
     if tag == "br":
         _line_break(el, builder)
         return
     if tag in IMAGE_TAGS:
         _add_image(el, None, builder)
         return
-    captions = _image_box_captions(el) if tag in _IMAGE_BOX_TAGS else None
+    captions = _image_box_captions(el, tag) if tag in _IMAGE_BOX_TAGS else None
     if captions is not None:
         _add_image_box(el, captions, builder)
         return
     is_block = tag in BLOCK_TAGS
-    if css is None:
-        css = _css(el.get("style", ""))
     if is_block:
         builder.flush()
-        builder.align(css.align or el.get("align"))
-    inner = style.inside(el, css)
+        builder.align(css.align or (el.get("align") if "align" in names else None))
+    inner = style.inside(tag, css)
     builder.add_text(el.text, inner)
     _walk(el, builder, inner)
     if is_block:
@@ -280,12 +289,12 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
         builder.add_text(" ", _Style())
 
 
-def _image_box_captions(el: HtmlElement) -> list[HtmlElement] | None:
+def _image_box_captions(el: HtmlElement, tag: str) -> list[HtmlElement] | None:
     """The caption elements of a table, figure or wrapper that frames images and their
     captions (not a layout table that happens to hold an image); None for anything else."""
-    if el.tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el):
+    if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el):
         return None
-    if el.tag in ("table", "figure"):  # framed as such, captioned or not
+    if tag in ("table", "figure"):  # framed as such, captioned or not
         return _caption_elements(el) if short_text(el, 600) is not None else None
     captions = _caption_elements(el)
     return captions if captions and short_text(el, 600) is not None else None
