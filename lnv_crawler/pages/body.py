@@ -292,25 +292,29 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
 def _image_box_captions(el: HtmlElement, tag: str) -> list[HtmlElement] | None:
     """The caption elements of a table, figure or wrapper that frames images and their
     captions (not a layout table that happens to hold an image); None for anything else."""
-    if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el):
+    # The bounded text read before the captions' scan, which reads every element.
+    if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el) or (
+            short_text(el, 600) is None):
         return None
-    if tag in ("table", "figure"):  # framed as such, captioned or not
-        return _caption_elements(el) if short_text(el, 600) is not None else None
     captions = _caption_elements(el)
-    return captions if captions and short_text(el, 600) is not None else None
+    # A table or figure is framed as such, captioned or not.
+    return captions if captions or tag in ("table", "figure") else None
 
 
 def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    inside = list(box.iterdescendants())  # one walk for the three kinds of caption
-    found = [el for el in inside if el.tag == "figcaption"] or [
-        el for el in inside if isinstance(el.tag, str)
-        and (names := classes_and_id(el)) and _CAPTION_CLASS.search(names)
-        and not has_image(el)]
+    # By tag in lxml's walk where a tag is asked: no Python step for each other element.
+    found = list(box.iterdescendants("figcaption")) or [
+        el for el in box.iterdescendants() if _is_caption_classed(el) and not has_image(el)]
     if not found and box.tag == "table":
-        found = [r for r in inside if r.tag == "tr" and not has_image(r)]
+        found = [r for r in box.iterdescendants("tr") if not has_image(r)]
     return [el for el in found if not _inside_any(el, found, box)]
+
+
+def _is_caption_classed(el: HtmlElement) -> bool:
+    names = el.keys()  # most elements of a box have neither attribute: no get() then
+    return ("class" in names or "id" in names) and bool(_CAPTION_CLASS.search(classes_and_id(el)))
 
 
 def _inside_any(el: HtmlElement, boxes: list[HtmlElement], top: HtmlElement) -> bool:
