@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from lxml import etree
+
 from .. import urls
 from ..text import normalize_text
 from .dom import NON_CONTENT_TAGS, HtmlElement, classes_and_id, short_text, text_of, text_prefix
@@ -238,8 +240,8 @@ def is_related_box(el: HtmlElement, page_url: str) -> bool:
     a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
     Editorial boxes of text hold no such headline link and stay body; a container with
     such a box inside it (the body's own wrapper) is not the box."""
-    if el.tag not in _BOX_TAGS or next(el.iter("a"), None) is None or (
-            short_text(el, _MAX_RELATED_BOX_CHARS) is None):
+    if el.tag not in _BOX_TAGS or next(el.iter("a"), None) is None or not _fits(
+            el, _MAX_RELATED_BOX_CHARS):
         return False
     for a in el.iter("a"):
         if len(text_of(a)) < _MIN_HEADLINE_CHARS or _nearest_box(a) is not el:
@@ -293,12 +295,25 @@ def _image_box_captions(el: HtmlElement, tag: str) -> list[HtmlElement] | None:
     """The caption elements of a table, figure or wrapper that frames images and their
     captions (not a layout table that happens to hold an image); None for anything else."""
     # The bounded text read before the captions' scan, which reads every element.
-    if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el) or (
-            short_text(el, 600) is None):
+    if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el) or not _fits(el, 600):
         return None
     captions = _caption_elements(el)
     # A table or figure is framed as such, captioned or not.
     return captions if captions or tag in ("table", "figure") else None
+
+
+# normalize_text makes a text at most this many times longer: NFC turns a character into
+# at most 3, and folding whitespace leaves at most one space after each character.
+_MAX_NORMALIZED_GROWTH = 6
+
+
+def _fits(el: HtmlElement, limit: int) -> bool:
+    """Whether short_text(el, limit) is a text, not None. Where every text node of el
+    (lxml's text serializer: one C loop, no Python step per element) is short enough
+    that even normalized it cannot pass the limit, that answers; the text readers read
+    a part of those nodes (not script, style…) plus a space for a <br>."""
+    raw = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    return len(raw) * _MAX_NORMALIZED_GROWTH <= limit or short_text(el, limit) is not None
 
 
 def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
