@@ -10,6 +10,7 @@ caption rules use.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -18,7 +19,7 @@ from lxml import etree
 
 from .. import urls
 from ..text import normalize_text
-from .dom import NON_CONTENT_TAGS, HtmlElement, classes_and_id, short_text, text_of, text_prefix
+from .dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of, text_prefix
 
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "center",
@@ -177,7 +178,7 @@ def _is_noise(el: HtmlElement, tag: str, names: list[str], css: _Css) -> bool:
         return True
     if tag not in BLOCK_TAGS:
         return False
-    if ("class" in names or "id" in names) and _NOISE.search(classes_and_id(el)):
+    if _has_name(el, names, _is_noise_name):
         return True
     return len(el) > 0 and _is_inline_link_box(el)  # a box of links has children
 
@@ -328,8 +329,25 @@ def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
 
 
 def _is_caption_classed(el: HtmlElement) -> bool:
-    names = el.keys()  # most elements of a box have neither attribute: no get() then
-    return ("class" in names or "id" in names) and bool(_CAPTION_CLASS.search(classes_and_id(el)))
+    # Most elements of a box have neither attribute: no get() then.
+    return _has_name(el, el.keys(), _is_caption_name)
+
+
+def _has_name(el: HtmlElement, names: list[str], test: Callable[[str], bool]) -> bool:
+    """Whether el's class or id passes test; names are el's attribute names. Class and
+    id apart, not as classes_and_id joins them: no word of the tests spans that space."""
+    return ("class" in names and test(el.get("class"))) or ("id" in names and test(el.get("id")))
+
+
+# Cached: a page repeats its classes (every image table is "MASTERCMS_TPL_TABLE").
+@lru_cache(maxsize=1024)
+def _is_noise_name(name: str) -> bool:
+    return _NOISE.search(name.lower()) is not None
+
+
+@lru_cache(maxsize=1024)
+def _is_caption_name(name: str) -> bool:
+    return _CAPTION_CLASS.search(name.lower()) is not None
 
 
 def _inside_any(el: HtmlElement, boxes: list[HtmlElement], top: HtmlElement) -> bool:
