@@ -267,9 +267,9 @@ def _visit_kept(el: HtmlElement, tag: str, builder: _Builder, style: _Style, nam
     if tag in IMAGE_TAGS:
         _add_image(el, None, builder)
         return
-    captions = _image_box_captions(el, tag) if tag in _IMAGE_BOX_TAGS else None
-    if captions is not None:
-        _add_image_box(el, captions, builder)
+    box = _image_box(el, tag) if tag in _IMAGE_BOX_TAGS else None
+    if box is not None:
+        _add_image_box(box, builder)
         return
     is_block = tag in BLOCK_TAGS
     if is_block:
@@ -292,15 +292,23 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
         builder.add_text(" ", _Style())
 
 
-def _image_box_captions(el: HtmlElement, tag: str) -> list[HtmlElement] | None:
-    """The caption elements of a table, figure or wrapper that frames images and their
-    captions (not a layout table that happens to hold an image); None for anything else."""
+class _ImageBox(NamedTuple):
+    inside: list[tuple[HtmlElement, str]]  # the elements below the box, with their tags
+    captions: list[HtmlElement]
+
+
+def _image_box(el: HtmlElement, tag: str) -> _ImageBox | None:
+    """A table, figure or wrapper that frames images and their captions (not a layout
+    table that happens to hold an image), with its caption elements; None for anything
+    else."""
     # The bounded text read before the captions' scan, which reads every element.
     if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el) or not _fits(el, 600):
         return None
-    captions = _caption_elements(el)
+    # One walk, each tag read once, for the captions' rules and the images' order.
+    inside = [(below, below.tag) for below in el.iterdescendants()]
+    captions = _caption_elements(el, tag, inside)
     # A table or figure is framed as such, captioned or not.
-    return captions if captions or tag in ("table", "figure") else None
+    return _ImageBox(inside, captions) if captions or tag in ("table", "figure") else None
 
 
 # normalize_text makes a text at most this many times longer: NFC turns a character into
@@ -317,14 +325,15 @@ def _fits(el: HtmlElement, limit: int) -> bool:
     return len(raw) * _MAX_NORMALIZED_GROWTH <= limit or short_text(el, limit) is not None
 
 
-def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
+def _caption_elements(box: HtmlElement, tag: str,
+                      inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    # By tag in lxml's walk where a tag is asked: no Python step for each other element.
-    found = list(box.iterdescendants("figcaption")) or [
-        el for el in box.iterdescendants() if _is_caption_classed(el) and not has_image(el)]
-    if not found and box.tag == "table":
-        found = [r for r in box.iterdescendants("tr") if not has_image(r)]
+    found = [el for el, below in inside if below == "figcaption"] or [
+        el for el, below in inside if isinstance(below, str) and _is_caption_classed(el)
+        and not has_image(el)]
+    if not found and tag == "table":
+        found = [el for el, below in inside if below == "tr" and not has_image(el)]
     return [el for el in found if not _inside_any(el, found, box)]
 
 
@@ -364,15 +373,14 @@ def has_image(el: HtmlElement) -> bool:
     return next(el.iter(*IMAGE_TAGS), None) is not None
 
 
-def _add_image_box(box: HtmlElement, caption_elements: list[HtmlElement],
-                   builder: _Builder) -> None:
+def _add_image_box(box: _ImageBox, builder: _Builder) -> None:
     """Each image with the caption text that follows it (text before the first
     image belongs to the first)."""
-    captions = set(caption_elements)
+    captions = set(box.captions)
     images: list[tuple[HtmlElement, list[str]]] = []
     before_first: list[str] = []
-    for el in box.iter():
-        if el.tag in IMAGE_TAGS:
+    for el, tag in box.inside:
+        if tag in IMAGE_TAGS:
             images.append((el, before_first if not images else []))
         elif el in captions:
             text = text_of(el)
@@ -384,15 +392,16 @@ def _add_image_box(box: HtmlElement, caption_elements: list[HtmlElement],
 
 
 def _add_image(img: HtmlElement, caption: str | None, builder: _Builder) -> None:
-    src = image_source(img)
+    names = img.keys()  # one read for the source and the size: most images have no size
+    src = image_source(img, names)
     url = urls.absolute(src, builder.page_url) if src else None
-    if url is not None and not _is_tracking_pixel(img):
+    if url is not None and not _is_tracking_pixel(img, names):
         builder.add_image(url, caption)
 
 
-def image_source(img: HtmlElement) -> str | None:
-    """The real image URL: lazy-loading attributes first, placeholders skipped."""
-    present = img.keys()  # one read of the names: most images have a src only
+def image_source(img: HtmlElement, present: list[str]) -> str | None:
+    """The real image URL: lazy-loading attributes first, placeholders skipped;
+    present are img's attribute names."""
     for attr in _IMAGE_ATTRS:
         if attr not in present:
             continue
@@ -404,5 +413,6 @@ def image_source(img: HtmlElement) -> str | None:
     return None
 
 
-def _is_tracking_pixel(img: HtmlElement) -> bool:
-    return any((img.get(dim) or "").strip() in ("0", "1", "2") for dim in ("width", "height"))
+def _is_tracking_pixel(img: HtmlElement, names: list[str]) -> bool:
+    return ("width" in names or "height" in names) and any(
+        (img.get(dim) or "").strip() in ("0", "1", "2") for dim in ("width", "height"))
