@@ -171,7 +171,7 @@ def extract_blocks(content: HtmlElement, page_url: str,
     return builder.blocks
 
 
-def _is_noise(el: HtmlElement, tag: str, names: list[str], css: _Css) -> bool:
+def _is_noise(el: HtmlElement, tag: str, names: list[str], css: _Css, linked: bool) -> bool:
     if tag in NON_CONTENT_TAGS or tag == "ins":
         return True
     if css.hidden or "hidden" in names:
@@ -180,12 +180,13 @@ def _is_noise(el: HtmlElement, tag: str, names: list[str], css: _Css) -> bool:
         return False
     if _has_name(el, names, _is_noise_name):
         return True
-    return len(el) > 0 and _is_inline_link_box(el)  # a box of links has children
+    return linked and _is_inline_link_box(el)
 
 
 def _is_inline_link_box(el: HtmlElement) -> bool:
-    """A box such as "Tin liên quan: <a>…</a>" inside the body, mostly link text."""
-    if next(el.iter("a"), None) is None or not _INLINE_LIST_HEAD.match(text_prefix(el, 40)):
+    """A box such as "Tin liên quan: <a>…</a>" inside the body (holding a link), mostly
+    link text."""
+    if not _INLINE_LIST_HEAD.match(text_prefix(el, 40)):
         return False
     text = text_of(el)
     link_chars = sum(len(text_of(a)) for a in el.iter("a"))
@@ -220,16 +221,23 @@ def _visit(el: HtmlElement, tag: str, builder: _Builder, style: _Style) -> None:
         return
     names = el.keys()  # one read: most elements have no attribute, or a style only
     css = _css_of(el, names)
-    # The tag checks first: most elements are none of these boxes.
-    if not _is_noise(el, tag, names, css) and not (tag in _LIST_TAGS and is_link_list(el)) and not (
-            tag in _BOX_TAGS and is_related_box(el, builder.page_url)):
+    # Whether it holds a link, asked once for the three rules on links (of blocks, lists
+    # and boxes; nav and menu are lists, not blocks), by tag first: most are none of these.
+    linked = (tag in BLOCK_TAGS or tag in _LIST_TAGS) and len(el) > 0 and (
+        next(el.iter("a"), None) is not None)
+    if not _is_noise(el, tag, names, css, linked) and not (linked and (
+            (tag in _LIST_TAGS and _is_mostly_links(el))
+            or (tag in _BOX_TAGS and _presents_article(el, builder.page_url)))):
         _visit_kept(el, tag, builder, style, names, css)
 
 
 def is_link_list(el: HtmlElement) -> bool:
     """A list or bar of links only (a menu, a breadcrumb, a share bar), not prose."""
-    if el.tag not in _LIST_TAGS or next(el.iter("a"), None) is None:
-        return False
+    return el.tag in _LIST_TAGS and next(el.iter("a"), None) is not None and _is_mostly_links(el)
+
+
+def _is_mostly_links(el: HtmlElement) -> bool:
+    """is_link_list of a list that holds a link: short, and nearly all its text links."""
     text = short_text(el, _MAX_LINK_LIST_CHARS)
     if not text:
         return False
@@ -241,8 +249,13 @@ def is_related_box(el: HtmlElement, page_url: str) -> bool:
     a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
     Editorial boxes of text hold no such headline link and stay body; a container with
     such a box inside it (the body's own wrapper) is not the box."""
-    if el.tag not in _BOX_TAGS or next(el.iter("a"), None) is None or not _fits(
-            el, _MAX_RELATED_BOX_CHARS):
+    return el.tag in _BOX_TAGS and next(el.iter("a"), None) is not None and _presents_article(
+        el, page_url)
+
+
+def _presents_article(el: HtmlElement, page_url: str) -> bool:
+    """is_related_box of a box that holds a link."""
+    if not _fits(el, _MAX_RELATED_BOX_CHARS):
         return False
     for a in el.iter("a"):
         if len(text_of(a)) < _MIN_HEADLINE_CHARS or _nearest_box(a) is not el:
