@@ -347,6 +347,8 @@ def _caption_elements(box: HtmlElement, tag: str,
         and not has_image(el)]
     if not found and tag == "table":
         found = [el for el, below in inside if below == "tr" and not has_image(el)]
+    if len(found) < 2:  # one caption (a table's usual) is outermost: no walk up from it
+        return found
     return [el for el in found if not _inside_any(el, found, box)]
 
 
