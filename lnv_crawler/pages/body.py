@@ -359,7 +359,7 @@ def _is_caption_classed(el: HtmlElement) -> bool:
 
 def _has_name(el: HtmlElement, names: list[str], test: Callable[[str], bool]) -> bool:
     """Whether el's class or id passes test; names are el's attribute names. Class and
-    id apart, not as classes_and_id joins them: no word of the tests spans that space."""
+    id apart, not joined by a space: no word of the tests spans that space."""
     return ("class" in names and test(el.get("class"))) or ("id" in names and test(el.get("id")))
 
 
