@@ -10,13 +10,16 @@ caption rules use.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from lxml import etree
+
 from .. import urls
 from ..text import normalize_text
-from .dom import NON_CONTENT_TAGS, HtmlElement, classes_and_id, short_text, text_of, text_prefix
+from .dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of, text_prefix
 
 BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "aside", "header", "footer", "center",
@@ -75,9 +78,9 @@ class _Style:
     bold: bool = False
     italic: bool = False
 
-    def inside(self, el: HtmlElement, css: _Css) -> _Style:
-        bold = self.bold or el.tag in _BOLD_TAGS or css.bold
-        italic = self.italic or el.tag in _ITALIC_TAGS or css.italic
+    def inside(self, tag: str, css: _Css) -> _Style:
+        bold = self.bold or tag in _BOLD_TAGS or css.bold
+        italic = self.italic or tag in _ITALIC_TAGS or css.italic
         return self if bold == self.bold and italic == self.italic else _Style(bold, italic)
 
 
@@ -96,6 +99,15 @@ def _css(style: str) -> _Css:
     align = _ALIGN_STYLE.search(lower)
     return _Css(bool(_HIDDEN_STYLE.search(lower)), align.group(1) if align else None,
                 bool(_BOLD_STYLE.search(style)), bool(_ITALIC_STYLE.search(style)))
+
+
+_UNSTYLED = _css("")
+
+
+def _css_of(el: HtmlElement, names: list[str]) -> _Css:
+    """The style attribute's _Css; names are the element's attribute names, read once
+    instead of a get() for each attribute a rule asks (most elements have none of them)."""
+    return _css(el.get("style")) if "style" in names else _UNSTYLED
 
 
 class _Builder:
@@ -159,22 +171,22 @@ def extract_blocks(content: HtmlElement, page_url: str,
     return builder.blocks
 
 
-def _is_noise(el: HtmlElement, css: _Css) -> bool:
-    if el.tag in NON_CONTENT_TAGS or el.tag == "ins":
+def _is_noise(el: HtmlElement, tag: str, names: list[str], css: _Css, linked: bool) -> bool:
+    if tag in NON_CONTENT_TAGS or tag == "ins":
         return True
-    if css.hidden or el.get("hidden") is not None:
+    if css.hidden or "hidden" in names:
         return True
-    if el.tag not in BLOCK_TAGS:
+    if tag not in BLOCK_TAGS:
         return False
-    names = classes_and_id(el)
-    if names and _NOISE.search(names):
+    if _has_name(el, names, _is_noise_name):
         return True
-    return len(el) > 0 and _is_inline_link_box(el)  # a box of links has children
+    return linked and _is_inline_link_box(el)
 
 
 def _is_inline_link_box(el: HtmlElement) -> bool:
-    """A box such as "Tin liên quan: <a>…</a>" inside the body, mostly link text."""
-    if next(el.iter("a"), None) is None or not _INLINE_LIST_HEAD.match(text_prefix(el, 40)):
+    """A box such as "Tin liên quan: <a>…</a>" inside the body (holding a link), mostly
+    link text."""
+    if not _INLINE_LIST_HEAD.match(text_prefix(el, 40)):
         return False
     text = text_of(el)
     link_chars = sum(len(text_of(a)) for a in el.iter("a"))
@@ -185,8 +197,9 @@ def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
     if not len(el):  # a leaf: no child iterator to make
         return
     for child in el:
-        if isinstance(child.tag, str):
-            _visit(child, builder, style)
+        tag = child.tag  # read once here and handed down: lxml makes a new str at each read
+        if isinstance(tag, str):
+            _visit(child, tag, builder, style)
         tail = child.tail
         if tail:  # mostly None between blocks: no call then
             builder.add_text(tail, style)
@@ -196,26 +209,35 @@ def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
     """The one paragraph an element outside the body prints (a closing credit after
     the body container), with how it is set; None when it is not one paragraph."""
     builder = _Builder(page_url)
-    _visit_kept(el, builder, _Style())
+    names = el.keys()
+    _visit_kept(el, el.tag, builder, _Style(), names, _css_of(el, names))
     builder.flush()
     blocks = builder.blocks
     return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Paragraph) else None
 
 
-def _visit(el: HtmlElement, builder: _Builder, style: _Style) -> None:
+def _visit(el: HtmlElement, tag: str, builder: _Builder, style: _Style) -> None:
     if el in builder.skip:
         return
-    css = _css(el.get("style", ""))
-    tag = el.tag  # the tag checks first: most elements are none of these boxes
-    if not _is_noise(el, css) and not (tag in _LIST_TAGS and is_link_list(el)) and not (
-            tag in _BOX_TAGS and is_related_box(el, builder.page_url)):
-        _visit_kept(el, builder, style, css)
+    names = el.keys()  # one read: most elements have no attribute, or a style only
+    css = _css_of(el, names)
+    # Whether it holds a link, asked once for the three rules on links (of blocks, lists
+    # and boxes; nav and menu are lists, not blocks), by tag first: most are none of these.
+    linked = (tag in BLOCK_TAGS or tag in _LIST_TAGS) and len(el) > 0 and (
+        next(el.iter("a"), None) is not None)
+    if not _is_noise(el, tag, names, css, linked) and not (linked and (
+            (tag in _LIST_TAGS and _is_mostly_links(el))
+            or (tag in _BOX_TAGS and _presents_article(el, builder.page_url)))):
+        _visit_kept(el, tag, builder, style, names, css)
 
 
 def is_link_list(el: HtmlElement) -> bool:
     """A list or bar of links only (a menu, a breadcrumb, a share bar), not prose."""
-    if el.tag not in _LIST_TAGS or next(el.iter("a"), None) is None:
-        return False
+    return el.tag in _LIST_TAGS and next(el.iter("a"), None) is not None and _is_mostly_links(el)
+
+
+def _is_mostly_links(el: HtmlElement) -> bool:
+    """is_link_list of a list that holds a link: short, and nearly all its text links."""
     text = short_text(el, _MAX_LINK_LIST_CHARS)
     if not text:
         return False
@@ -227,8 +249,13 @@ def is_related_box(el: HtmlElement, page_url: str) -> bool:
     a thumbnail: table.__mb_article_in_image, table.__MB_ARTICLE_A), whatever its class.
     Editorial boxes of text hold no such headline link and stay body; a container with
     such a box inside it (the body's own wrapper) is not the box."""
-    if el.tag not in _BOX_TAGS or next(el.iter("a"), None) is None or (
-            short_text(el, _MAX_RELATED_BOX_CHARS) is None):
+    return el.tag in _BOX_TAGS and next(el.iter("a"), None) is not None and _presents_article(
+        el, page_url)
+
+
+def _presents_article(el: HtmlElement, page_url: str) -> bool:
+    """is_related_box of a box that holds a link."""
+    if not _fits(el, _MAX_RELATED_BOX_CHARS):
         return False
     for a in el.iter("a"):
         if len(text_of(a)) < _MIN_HEADLINE_CHARS or _nearest_box(a) is not el:
@@ -244,26 +271,24 @@ def _nearest_box(el: HtmlElement) -> HtmlElement | None:
     return next((box for box in el.iterancestors() if box.tag in _BOX_TAGS), None)
 
 
-def _visit_kept(el: HtmlElement, builder: _Builder, style: _Style, css: _Css | None = None) -> None:
-    """Adds an element's text and images; css is its style attribute's, if read already."""
-    tag = el.tag
+def _visit_kept(el: HtmlElement, tag: str, builder: _Builder, style: _Style, names: list[str],
+                css: _Css) -> None:
+    """Adds an element's text and images; names are its attribute names, css its style's."""
     if tag == "br":
         _line_break(el, builder)
         return
     if tag in IMAGE_TAGS:
         _add_image(el, None, builder)
         return
-    captions = _image_box_captions(el) if tag in _IMAGE_BOX_TAGS else None
-    if captions is not None:
-        _add_image_box(el, captions, builder)
+    box = _image_box(el, tag) if tag in _IMAGE_BOX_TAGS else None
+    if box is not None:
+        _add_image_box(box, builder)
         return
     is_block = tag in BLOCK_TAGS
-    if css is None:
-        css = _css(el.get("style", ""))
     if is_block:
         builder.flush()
-        builder.align(css.align or el.get("align"))
-    inner = style.inside(el, css)
+        builder.align(css.align or (el.get("align") if "align" in names else None))
+    inner = style.inside(tag, css)
     builder.add_text(el.text, inner)
     _walk(el, builder, inner)
     if is_block:
@@ -280,28 +305,73 @@ def _line_break(el: HtmlElement, builder: _Builder) -> None:
         builder.add_text(" ", _Style())
 
 
-def _image_box_captions(el: HtmlElement) -> list[HtmlElement] | None:
-    """The caption elements of a table, figure or wrapper that frames images and their
-    captions (not a layout table that happens to hold an image); None for anything else."""
-    if el.tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el):
+class _ImageBox(NamedTuple):
+    inside: list[tuple[HtmlElement, str]]  # the elements below the box, with their tags
+    captions: list[HtmlElement]
+
+
+def _image_box(el: HtmlElement, tag: str) -> _ImageBox | None:
+    """A table, figure or wrapper that frames images and their captions (not a layout
+    table that happens to hold an image), with its caption elements; None for anything
+    else."""
+    # The bounded text read before the captions' scan, which reads every element.
+    if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el) or not _fits(el, 600):
         return None
-    if el.tag in ("table", "figure"):  # framed as such, captioned or not
-        return _caption_elements(el) if short_text(el, 600) is not None else None
-    captions = _caption_elements(el)
-    return captions if captions and short_text(el, 600) is not None else None
+    # One walk, each tag read once, for the captions' rules and the images' order.
+    inside = [(below, below.tag) for below in el.iterdescendants()]
+    captions = _caption_elements(el, tag, inside)
+    # A table or figure is framed as such, captioned or not.
+    return _ImageBox(inside, captions) if captions or tag in ("table", "figure") else None
 
 
-def _caption_elements(box: HtmlElement) -> list[HtmlElement]:
+# normalize_text makes a text at most this many times longer: NFC turns a character into
+# at most 3, and folding whitespace leaves at most one space after each character.
+_MAX_NORMALIZED_GROWTH = 6
+
+
+def _fits(el: HtmlElement, limit: int) -> bool:
+    """Whether short_text(el, limit) is a text, not None. Where every text node of el
+    (lxml's text serializer: one C loop, no Python step per element) is short enough
+    that even normalized it cannot pass the limit, that answers; the text readers read
+    a part of those nodes (not script, style…) plus a space for a <br>."""
+    raw = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    return len(raw) * _MAX_NORMALIZED_GROWTH <= limit or short_text(el, limit) is not None
+
+
+def _caption_elements(box: HtmlElement, tag: str,
+                      inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    inside = list(box.iterdescendants())  # one walk for the three kinds of caption
-    found = [el for el in inside if el.tag == "figcaption"] or [
-        el for el in inside if isinstance(el.tag, str)
-        and (names := classes_and_id(el)) and _CAPTION_CLASS.search(names)
+    found = [el for el, below in inside if below == "figcaption"] or [
+        el for el, below in inside if isinstance(below, str) and _is_caption_classed(el)
         and not has_image(el)]
-    if not found and box.tag == "table":
-        found = [r for r in inside if r.tag == "tr" and not has_image(r)]
+    if not found and tag == "table":
+        found = [el for el, below in inside if below == "tr" and not has_image(el)]
+    if len(found) < 2:  # one caption (a table's usual) is outermost: no walk up from it
+        return found
     return [el for el in found if not _inside_any(el, found, box)]
+
+
+def _is_caption_classed(el: HtmlElement) -> bool:
+    # Most elements of a box have neither attribute: no get() then.
+    return _has_name(el, el.keys(), _is_caption_name)
+
+
+def _has_name(el: HtmlElement, names: list[str], test: Callable[[str], bool]) -> bool:
+    """Whether el's class or id passes test; names are el's attribute names. Class and
+    id apart, not joined by a space: no word of the tests spans that space."""
+    return ("class" in names and test(el.get("class"))) or ("id" in names and test(el.get("id")))
+
+
+# Cached: a page repeats its classes (every image table is "MASTERCMS_TPL_TABLE").
+@lru_cache(maxsize=1024)
+def _is_noise_name(name: str) -> bool:
+    return _NOISE.search(name.lower()) is not None
+
+
+@lru_cache(maxsize=1024)
+def _is_caption_name(name: str) -> bool:
+    return _CAPTION_CLASS.search(name.lower()) is not None
 
 
 def _inside_any(el: HtmlElement, boxes: list[HtmlElement], top: HtmlElement) -> bool:
@@ -318,15 +388,14 @@ def has_image(el: HtmlElement) -> bool:
     return next(el.iter(*IMAGE_TAGS), None) is not None
 
 
-def _add_image_box(box: HtmlElement, caption_elements: list[HtmlElement],
-                   builder: _Builder) -> None:
+def _add_image_box(box: _ImageBox, builder: _Builder) -> None:
     """Each image with the caption text that follows it (text before the first
     image belongs to the first)."""
-    captions = set(caption_elements)
+    captions = set(box.captions)
     images: list[tuple[HtmlElement, list[str]]] = []
     before_first: list[str] = []
-    for el in box.iter():
-        if el.tag in IMAGE_TAGS:
+    for el, tag in box.inside:
+        if tag in IMAGE_TAGS:
             images.append((el, before_first if not images else []))
         elif el in captions:
             text = text_of(el)
@@ -338,15 +407,16 @@ def _add_image_box(box: HtmlElement, caption_elements: list[HtmlElement],
 
 
 def _add_image(img: HtmlElement, caption: str | None, builder: _Builder) -> None:
-    src = image_source(img)
+    names = img.keys()  # one read for the source and the size: most images have no size
+    src = image_source(img, names)
     url = urls.absolute(src, builder.page_url) if src else None
-    if url is not None and not _is_tracking_pixel(img):
+    if url is not None and not _is_tracking_pixel(img, names):
         builder.add_image(url, caption)
 
 
-def image_source(img: HtmlElement) -> str | None:
-    """The real image URL: lazy-loading attributes first, placeholders skipped."""
-    present = img.keys()  # one read of the names: most images have a src only
+def image_source(img: HtmlElement, present: list[str]) -> str | None:
+    """The real image URL: lazy-loading attributes first, placeholders skipped;
+    present are img's attribute names."""
     for attr in _IMAGE_ATTRS:
         if attr not in present:
             continue
@@ -358,5 +428,6 @@ def image_source(img: HtmlElement) -> str | None:
     return None
 
 
-def _is_tracking_pixel(img: HtmlElement) -> bool:
-    return any((img.get(dim) or "").strip() in ("0", "1", "2") for dim in ("width", "height"))
+def _is_tracking_pixel(img: HtmlElement, names: list[str]) -> bool:
+    return ("width" in names or "height" in names) and any(
+        (img.get(dim) or "").strip() in ("0", "1", "2") for dim in ("width", "height"))
