@@ -134,12 +134,6 @@ def text_prefix(el: HtmlElement, length: int) -> str:
     return normalize_text("".join(parts))
 
 
-def classes_and_id(el: HtmlElement) -> str:
-    """Lower-cased class and id attributes, for signal matching ('' for neither)."""
-    cls, ident = el.get("class"), el.get("id")
-    return f"{cls or ''} {ident or ''}".lower() if cls or ident else ""
-
-
 _META_KEYS = ("property", "name", "itemprop")
 
 
