@@ -224,9 +224,7 @@ def site_links(links: Iterable[tuple[HtmlElement, str | None]],
     their order."""
     found = []
     for a, raw in links:
-        # Most hrefs are absolute already; canonicalize() strips what absolute() would.
-        href = raw if raw and raw.startswith(("https://", "http://")) else urls.absolute(
-            raw, page_url)
+        href = urls.absolute(raw, page_url)
         url = urls.canonicalize(href) if href else None
         if url:
             found.append((a, url))

@@ -258,16 +258,18 @@ class LinkLists:
                     break
                 el = parent
 
+    def _holds_any(self, box: HtmlElement, positions: list[int]) -> bool:
+        """Whether box holds an element at one of positions (sorted: a binary search)."""
+        start = bisect_left(positions, self.order[box])
+        return start < len(positions) and positions[start] <= self._end(box)
+
     def _holds_heading(self, box: HtmlElement) -> bool:
         """Whether box holds one of the list headings."""
-        start = bisect_left(self.heading_positions, self.order[box])
-        return start < len(self.heading_positions) and (
-            self.heading_positions[start] <= self._end(box))
+        return self._holds_any(box, self.heading_positions)
 
     def _links_to_page(self, el: HtmlElement) -> bool:
         """Whether el holds a link to the page itself (an item of a list, not a heading)."""
-        start = bisect_left(self.self_links, self.order[el])
-        return start < len(self.self_links) and self.self_links[start] <= self._end(el)
+        return self._holds_any(el, self.self_links)
 
     def _is_item_part(self, el: HtmlElement) -> bool:
         """Inside a box that links to one article only: a list item, not a list."""
@@ -339,7 +341,6 @@ class LinkLists:
                 if pane is not None and pane is not el:
                     return pane
         return None
-
 
     # -- assignment ------------------------------------------------------
 
