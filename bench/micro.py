@@ -3,6 +3,7 @@ and parse_date against dateparser, on the same inputs for each contestant."""
 
 from __future__ import annotations
 
+import statistics
 import time
 import timeit
 from collections.abc import Callable, Sequence
@@ -58,6 +59,7 @@ _DATEPARSER_SETTINGS = {
     "PREFER_DATES_FROM": "past",
 }
 _REPEAT = 3
+_ROUNDS = 5  # of lxml and ArticlePage, page by page in turn
 
 
 def _seconds(run: Callable[[], object]) -> float:
@@ -83,24 +85,52 @@ def _kept(parse: Callable[[str, str], object], pages: Sequence[tuple[str, str]])
     [parse(html, url) for html, url in pages]
 
 
+def _rounds(contestants: dict[str, Callable[[str, str], object]],
+            pages: Sequence[tuple[str, str]]) -> dict[str, list[float]]:
+    """Seconds each contestant spent on the pages in each round, taking the pages one by
+    one and each page's parses in turn (their order swapped between rounds). A shared
+    machine's speed drifts within a second (lxml's figure moved 0.48-0.87 ms a page
+    between runs of separate passes): two parses of one page side by side see one speed."""
+    names = list(contestants)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for turn in range(_ROUNDS):
+        order = names if turn % 2 == 0 else names[::-1]
+        spent = dict.fromkeys(names, 0.0)
+        for html, url in pages:
+            for name in order:
+                started = time.perf_counter()
+                contestants[name](html, url)  # the result dropped at once, as in _each
+                spent[name] += time.perf_counter() - started
+        for name in names:
+            times[name].append(spent[name])
+    return times
+
+
 def parse_bench(files: Sequence[Path], trafilatura: ModuleType | None) -> dict:
     """Mean milliseconds per page of each parser over the same pages (str, as Scrapy's
-    response.text), best of a few passes; trafilatura gets one pass, being slow. lxml is
-    also timed the earlier way (`lxml_fromstring_kept_ms`), for comparison with figures
-    measured so."""
+    response.text): lxml and ArticlePage page by page in turn, in a few rounds, each
+    figure its best round and their ratio the median of the rounds' own ratios;
+    trafilatura gets one pass, being slow. lxml is also timed the earlier way
+    (`lxml_fromstring_kept_ms`), for comparison with figures measured so."""
     pages = [(f.read_text("utf-8"), f"{SITE}/{f.name}") for f in files]
     contestants: dict[str, Callable[[str, str], object]] = {
         "lxml_fromstring": lambda html, url: lxml.html.fromstring(html),
         "lnv_article_page": lambda html, url: ArticlePage(html, url).to_item(),
     }
-    if trafilatura is not None:
-        contestants["trafilatura_extract"] = lambda html, url: trafilatura.extract(html, url=url)
-    result: dict = {"pages": len(pages)}
-    for name, parse in contestants.items():
+    for parse in contestants.values():
         parse(*pages[0])  # warm-up: imports, caches
-        passes = 1 if name == "trafilatura_extract" else _REPEAT
-        best = min(_seconds(lambda p=parse: _each(p, pages)) for _ in range(passes))
-        result[f"{name}_ms"] = round(best / len(pages) * 1000, 3)
+    times = _rounds(contestants, pages)
+    result: dict = {"pages": len(pages)}
+    for name, passes in times.items():
+        result[f"{name}_ms"] = round(min(passes) / len(pages) * 1000, 3)
+    ratios = sorted(a / b for a, b in zip(times["lnv_article_page"], times["lxml_fromstring"],
+                                          strict=True))
+    result["parse_ratio_rounds"] = [round(r, 2) for r in ratios]
+    result["parse_ratio"] = round(statistics.median(ratios), 2)
+    if trafilatura is not None:
+        trafilatura.extract(pages[0][0], url=pages[0][1])
+        seconds = _seconds(lambda: _each(lambda h, u: trafilatura.extract(h, url=u), pages))
+        result["trafilatura_extract_ms"] = round(seconds / len(pages) * 1000, 3)
     lxml_parse = contestants["lxml_fromstring"]
     kept = min(_seconds(lambda: _kept(lxml_parse, pages)) for _ in range(_REPEAT))
     result["lxml_fromstring_kept_ms"] = round(kept / len(pages) * 1000, 3)
