@@ -31,7 +31,6 @@ from .dom import (
     ElementIndex,
     HtmlElement,
     short_text,
-    site_links,
     text_of,
 )
 
@@ -75,6 +74,13 @@ _WIDGET_CLASS_WORDS = re.compile("comment|binh-luan|sort|filter")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
+_ABSOLUTE = ("https://", "http://")
+# The site's own links to an article, already canonical: most links of a page.
+# urls.canonicalize returns them unchanged and urls.is_article_url holds for them (a
+# lowercase slug is a case of its path pattern); this one pattern tells them apart at a
+# tenth of the cost of those two, which match the path patterns anew for each article
+# link no cache has seen yet (every page links new articles).
+_CANONICAL_ARTICLE = re.compile(r"https://langngheviet\.com\.vn/[a-z0-9-]*-\d+\.html?")
 
 
 def label_key(text: str) -> str:
@@ -86,6 +92,36 @@ def label_key(text: str) -> str:
 @lru_cache(maxsize=4096)  # the same short texts (menus, widgets) on every page
 def _label_key(text: str) -> str:
     return _LABEL_TRIM.sub("", normalize_text(text).lower())
+
+
+def site_links(links: list[tuple[HtmlElement, str | None]],
+               page_url: str) -> list[tuple[HtmlElement, str, bool]]:
+    """(anchor, canonical URL, whether an article URL) of each link to the site among
+    (anchor, href) pairs, in their order: dom.site_links with the article test."""
+    found = []
+    for a, raw in links:
+        # An absolute href resolves alike on every page: cached by itself.
+        url, article = (_resolve_absolute(raw) if raw is not None and raw.startswith(_ABSOLUTE)
+                        else _resolve(raw, page_url))
+        if url:
+            found.append((a, url, article))
+    return found
+
+
+@lru_cache(maxsize=8192)  # menus and lists repeat the same links page after page
+def _resolve_absolute(href: str) -> tuple[str | None, bool]:
+    """_resolve of an absolute href (the page's URL plays no part)."""
+    if _CANONICAL_ARTICLE.fullmatch(href):
+        return href, True
+    url = urls.canonicalize(href.strip())  # what urls.absolute makes of it
+    return url, url is not None and urls.is_article_url(url)
+
+
+def _resolve(href: str | None, page_url: str) -> tuple[str | None, bool]:
+    """(canonical URL or None, whether an article URL) of a link's href on the page."""
+    resolved = urls.absolute(href, page_url)
+    url = urls.canonicalize(resolved) if resolved else None
+    return url, url is not None and urls.is_article_url(url)
 
 
 class ArticleLink(NamedTuple):  # a tuple: made for every article link of every page
@@ -127,7 +163,7 @@ class LinkLists:
         self.page = urls.canonicalize(page_url)
         # Items linking to the page itself are left out of the lists, but they are items:
         # their titles are no headings that end a list.
-        self.self_links = [self.order[a] for a, url in self.site_links if url == self.page]
+        self.self_links = [self.order[a] for a, url, _ in self.site_links if url == self.page]
         self.anchors, self.boxed = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
         self.headings = self._headings()
@@ -161,8 +197,8 @@ class LinkLists:
 
     def _article_anchors(self) -> tuple[list[ArticleLink], list[ArticleLink]]:
         """(article links outside the body, links of the related boxes inside it)."""
-        found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
-                 if url != self.page and urls.is_article_url(url)]
+        found = [ArticleLink(self.order[a], a, url) for a, url, article in self.site_links
+                 if article and url != self.page]
         if self.content is None:
             return found, []
         start, end = self.order[self.content], self._end(self.content)
@@ -497,8 +533,8 @@ class LinkLists:
         after = min((self.order[h] for h, s in self.headings.items() if s == "other"),
                     default=-1)
         found: list[tuple[bool, int, str]] = []
-        for a, url in self.site_links:
-            if not urls.is_listing_url(url):
+        for a, url, article in self.site_links:
+            if article or not urls.is_listing_url(url):  # (no article URL is a listing)
                 continue  # the URL first: cheaper than the text
             text = short_text(a, 20)
             if text is not None and label_key(text) in MORE_LABELS:

@@ -1,0 +1,51 @@
+"""The link lists' shortcuts answer what the helpers they stand in for answer, on every
+link and element of the sample site and of the fixture pages, and on edge cases."""
+
+from __future__ import annotations
+
+import pytest
+from test_page_helpers import _pages
+
+from lnv_crawler import urls
+from lnv_crawler.pages.dom import HtmlElement
+from lnv_crawler.pages.sections import site_links
+
+PAGE = "https://langngheviet.com.vn/khuyen-cong-hai-duong-ho-tro-28469.html"
+# Near misses of the canonical article shape, each decided by the urls module.
+HREFS = [
+    PAGE, PAGE + " ", " " + PAGE, PAGE + "\n", PAGE + "#a", PAGE + "?utm_source=x",
+    "https://langngheviet.com.vn/khuyen-cong-hai-duong-ho-tro-28469.htm",
+    "https://langngheviet.com.vn/Khuyen-Cong-28469.html",
+    "https://langngheviet.com.vn/khuyen_cong-28469.html",
+    "https://langngheviet.com.vn/amp-28469.html", "https://langngheviet.com.vn/-28469.html",
+    "https://langngheviet.com.vn/28469.html", "https://langngheviet.com.vn/a-٣٤.html",
+    "https://langngheviet.com.vn//a-28469.html", "https://langngheviet.com.vn/amp/a-28469.html",
+    "https://langngheviet.com.vn/khuyen-cong/ho-tro-co-so.html12345",
+    "https://langngheviet.com.vn/khuyen-cong", "https://langngheviet.com.vn/",
+    "https://langngheviet.com.vn", "https://m.langngheviet.com.vn/a-1.html",
+    "http://langngheviet.com.vn/a-1.html", "https://example.com/a-1.html", "https://",
+    "http://[::1", "/a-1.html", "a-1.html", "#tab", "", "javascript:void(0)",
+    "mailto:toasoan@langngheviet.com.vn", "//langngheviet.com.vn/a-1.html",
+]
+
+
+@pytest.fixture(scope="module")
+def hrefs() -> list[str | None]:
+    found = [a.get("href") for root in _pages() for a in root.iter("a")]
+    assert len(found) > 1000
+    return [*found, *HREFS, None]
+
+
+def _expected(href: str | None, page_url: str) -> tuple[str, bool] | None:
+    resolved = urls.absolute(href, page_url)
+    url = urls.canonicalize(resolved) if resolved else None
+    return (url, urls.is_article_url(url)) if url else None
+
+
+@pytest.mark.parametrize("page_url", [PAGE, "https://langngheviet.com.vn/khuyen-cong"])
+def test_site_links_resolve_as_the_urls_module(hrefs: list[str | None], page_url: str) -> None:
+    anchor: HtmlElement = _pages()[0]
+    for href in hrefs:
+        found = [(url, article) for _, url, article in site_links([(anchor, href)], page_url)]
+        expected = _expected(href, page_url)
+        assert found == ([expected] if expected else []), href
