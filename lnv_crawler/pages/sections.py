@@ -14,6 +14,7 @@ widget's sort control, are not lists.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -166,6 +167,7 @@ class LinkLists:
         self.self_links = [self.order[a] for a, url, _ in self.site_links if url == self.page]
         self.anchors, self.boxed = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
+        self.boxed_positions = [link.position for link in self.boxed]
         self.headings = self._headings()
         self.heading_positions = [self.order[h] for h in self.headings]  # in page order
         self.boundaries = sorted(self._boundaries())
@@ -516,14 +518,23 @@ class LinkLists:
         """The largest ancestor of an item's link that holds no link to another
         article and no list heading: the item, not its list (nor, for a box inside
         the body, the body)."""
-        url = first.url
+        # An ancestor holds one of those if it reaches back to the nearest one before
+        # the link or on to the nearest one after it: two positions found once, then
+        # a comparison for each ancestor (not a search of its links).
+        at = first.position
+        headings = self.heading_positions
+        found = bisect_right(headings, at)
+        before = headings[found - 1] if found else -1
+        after = headings[found] if found < len(headings) else math.inf
+        for links, positions in ((self.anchors, self.positions),
+                                 (self.boxed, self.boxed_positions)):
+            if links:
+                near = _nearest_elsewhere(links, positions, at, first.url)
+                before, after = max(before, near[0]), min(after, near[1])
         box = None
         for ancestor in first.anchor.iterancestors():
-            if ancestor is self.content or self._holds_heading(ancestor) or (
-                    _links_elsewhere(self._links_in(ancestor), url)) or (
-                    self.boxed and _links_elsewhere(
-                        [link for link in self.boxed if self._contains(ancestor, link.anchor)],
-                        url)):
+            if ancestor is self.content or self.order[ancestor] <= before or (
+                    self._end(ancestor) >= after):
                 break
             box = ancestor
         return box
@@ -547,13 +558,18 @@ def _is_lead_class(cls: str) -> bool:
     return _LEAD_CLASS.search(cls.lower()) is not None
 
 
-def _links_elsewhere(links: list[ArticleLink], url: str) -> bool:
-    """Whether one of links goes to another URL (stops at the first: cheap for a long
-    list; a loop, not any(): asked for each ancestor of each item)."""
-    for link in links:  # noqa: SIM110 (no generator per call)
-        if link.url != url:
-            return True
-    return False
+def _nearest_elsewhere(links: list[ArticleLink], positions: list[int], at: int,
+                       url: str) -> tuple[float, float]:
+    """Positions of the nearest of links (in page order, at positions) to another URL
+    than url, at or before position at and after it (-1 and inf for none)."""
+    after = bisect_right(positions, at)
+    before = after - 1
+    while before >= 0 and links[before].url == url:
+        before -= 1
+    while after < len(links) and links[after].url == url:
+        after += 1
+    return (positions[before] if before >= 0 else -1,
+            positions[after] if after < len(links) else math.inf)
 
 
 def _in_widget(el: HtmlElement) -> bool:
