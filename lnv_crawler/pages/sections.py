@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -301,10 +301,6 @@ class LinkLists:
         start = bisect_left(positions, self.order[box])
         return start < len(positions) and positions[start] <= self._end(box)
 
-    def _holds_heading(self, box: HtmlElement) -> bool:
-        """Whether box holds one of the list headings."""
-        return self._holds_any(box, self.heading_positions)
-
     def _links_to_page(self, el: HtmlElement) -> bool:
         """Whether el holds a link to the page itself (an item of a list, not a heading)."""
         return self._holds_any(el, self.self_links)
@@ -501,11 +497,14 @@ class LinkLists:
         """An item's lead: a lead-classed block, else its text outside the links,
         without dates, view counts, its box's label ("Đọc thêm:") and the like."""
         # The item's elements are a run of the page's, with their classes read already.
-        start, end = self.order[item], self._end(item) + 1
-        for el, cls in zip(self.index.elements[start:end], self.index.classes[start:end],
-                           strict=True):
-            if cls and _is_lead_class(cls) and isinstance(el.tag, str) \
-                    and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
+        classes = self.index.classes
+        for at in range(self.order[item], self._end(item) + 1):
+            cls = classes[at]
+            if not cls or not _LEAD_CLASSES[cls]:
+                continue
+            el = self.index.elements[at]
+            if isinstance(el.tag, str) and not _inside_tag(el, "a") and (
+                    next(el.iter("a"), None) is None):
                 lead = text_of(el)
                 if lead:
                     return lead
@@ -553,9 +552,23 @@ class LinkLists:
         return min(found)[2] if found else None
 
 
-@lru_cache(maxsize=1024)  # the few classes of a template's list items, on every page
-def _is_lead_class(cls: str) -> bool:
-    return _LEAD_CLASS.search(cls.lower()) is not None
+class _ClassMemo(dict[str, bool]):
+    """A test of class attributes, each answer kept: the few classes of a template's list
+    items recur on every page. A dict read in C (an lru_cache call costs several times
+    that, asked for every classed element of every item); emptied when large."""
+
+    def __init__(self, test: Callable[[str], bool]):
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, cls: str) -> bool:
+        if len(self) >= 4096:
+            self.clear()
+        answer = self[cls] = self.test(cls)
+        return answer
+
+
+_LEAD_CLASSES = _ClassMemo(lambda cls: _LEAD_CLASS.search(cls.lower()) is not None)
 
 
 def _nearest_elsewhere(links: list[ArticleLink], positions: list[int], at: int,
