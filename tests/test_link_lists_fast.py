@@ -4,11 +4,12 @@ link and element of the sample site and of the fixture pages, and on edge cases.
 from __future__ import annotations
 
 import pytest
+from test_body_fast import elements  # noqa: F401 (the fixture: every element, edge cases too)
 from test_page_helpers import _pages
 
 from lnv_crawler import urls
-from lnv_crawler.pages.dom import HtmlElement
-from lnv_crawler.pages.sections import site_links
+from lnv_crawler.pages.dom import NON_CONTENT_TAGS, HtmlElement, short_text
+from lnv_crawler.pages.sections import _leaf_short_text, site_links
 
 PAGE = "https://langngheviet.com.vn/khuyen-cong-hai-duong-ho-tro-28469.html"
 # Near misses of the canonical article shape, each decided by the urls module.
@@ -49,3 +50,11 @@ def test_site_links_resolve_as_the_urls_module(hrefs: list[str | None], page_url
         found = [(url, article) for _, url, article in site_links([(anchor, href)], page_url)]
         expected = _expected(href, page_url)
         assert found == ([expected] if expected else []), href
+
+
+def test_leaf_short_text_is_short_text(elements: list[HtmlElement]) -> None:  # noqa: F811
+    leaves = [el for el in elements if not len(el) and el.tag not in NON_CONTENT_TAGS]
+    assert len(leaves) > 1000
+    for el in leaves:
+        for limit in (0, 5, 20, 40):
+            assert _leaf_short_text(el.text or "", limit) == short_text(el, limit), (el, limit)

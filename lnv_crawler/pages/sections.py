@@ -546,16 +546,18 @@ class LinkLists:
         for a, url, article in self.site_links:
             if article or not urls.is_listing_url(url):  # (no article URL is a listing)
                 continue  # the URL first: cheaper than the text
-            text = short_text(a, 20)
-            if text is not None and label_key(text) in MORE_LABELS:
+            # A link of text alone (menus, the "Xem thêm" link): its answer kept by text.
+            more = _MORE_TEXTS[a.text or ""] if not len(a) else _is_more_label(short_text(a, 20))
+            if more:
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
 
 
-class _ClassMemo(dict[str, bool]):
-    """A test of class attributes, each answer kept: the few classes of a template's list
-    items recur on every page. A dict read in C (an lru_cache call costs several times
-    that, asked for every classed element of every item); emptied when large."""
+class _Memo(dict[str, bool]):
+    """A test of strings, each answer kept: the few classes of a template's list items
+    and the texts of its menus recur on every page. A dict read in C (an lru_cache call
+    costs several times that, asked for every classed element of every item); emptied
+    when large."""
 
     def __init__(self, test: Callable[[str], bool]):
         super().__init__()
@@ -568,7 +570,24 @@ class _ClassMemo(dict[str, bool]):
         return answer
 
 
-_LEAD_CLASSES = _ClassMemo(lambda cls: _LEAD_CLASS.search(cls.lower()) is not None)
+_LEAD_CLASSES = _Memo(lambda cls: _LEAD_CLASS.search(cls.lower()) is not None)
+
+
+def _is_more_label(text: str | None) -> bool:
+    """Whether a link's short_text (20) is a "Xem thêm" label."""
+    return text is not None and label_key(text) in MORE_LABELS
+
+
+def _leaf_short_text(text: str, limit: int) -> str | None:
+    """short_text(el, limit) of an element with no children whose text is text."""
+    if len(text.strip()) > limit:
+        return None
+    text = normalize_text(text)
+    return text if len(text) <= limit else None
+
+
+# By the text of a link with no children: what more_url asks of its short_text.
+_MORE_TEXTS = _Memo(lambda text: _is_more_label(_leaf_short_text(text, 20)))
 
 
 def _nearest_elsewhere(links: list[ArticleLink], positions: list[int], at: int,
