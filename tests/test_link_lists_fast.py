@@ -8,8 +8,8 @@ from test_body_fast import elements  # noqa: F401 (the fixture: every element, e
 from test_page_helpers import _pages
 
 from lnv_crawler import urls
-from lnv_crawler.pages.dom import NON_CONTENT_TAGS, HtmlElement, short_text
-from lnv_crawler.pages.sections import _leaf_short_text, site_links
+from lnv_crawler.pages.dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of
+from lnv_crawler.pages.sections import _leaf_short_text, _link_text, site_links
 
 PAGE = "https://langngheviet.com.vn/khuyen-cong-hai-duong-ho-tro-28469.html"
 # Near misses of the canonical article shape, each decided by the urls module.
@@ -58,3 +58,8 @@ def test_leaf_short_text_is_short_text(elements: list[HtmlElement]) -> None:  # 
     for el in leaves:
         for limit in (0, 5, 20, 40):
             assert _leaf_short_text(el.text or "", limit) == short_text(el, limit), (el, limit)
+
+
+def test_link_text_is_text_of(elements: list[HtmlElement]) -> None:  # noqa: F811
+    for el in elements:
+        assert _link_text(el) == text_of(el), el

@@ -472,7 +472,7 @@ class LinkLists:
     @staticmethod
     def _title(anchors: list[ArticleLink]) -> str | None:
         """The item's title: its longest link text, else a link's title or image alt."""
-        texts = [text for link in anchors if (text := text_of(link.anchor))]
+        texts = [text for link in anchors if (text := _link_text(link.anchor))]
         if not texts:
             for link in anchors:
                 texts.append(normalize_text(link.anchor.get("title")))
@@ -602,6 +602,15 @@ def _nearest_elsewhere(links: list[ArticleLink], positions: list[int], at: int,
         after += 1
     return (positions[before] if before >= 0 else -1,
             positions[after] if after < len(links) else math.inf)
+
+
+def _link_text(anchor: HtmlElement) -> str:
+    """text_of a link, at a glance for an item's image link (<a><img></a>: no text)."""
+    if len(anchor) == 1 and not anchor.text:
+        child = anchor[0]
+        if child.tag == "img" and not child.tail and not child.text and not len(child):
+            return ""
+    return text_of(anchor)
 
 
 def _in_widget(el: HtmlElement) -> bool:
