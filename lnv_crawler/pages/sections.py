@@ -170,7 +170,9 @@ class LinkLists:
         self.boxed_positions = [link.position for link in self.boxed]
         self.headings = self._headings()
         self.heading_positions = [self.order[h] for h in self.headings]  # in page order
-        self.boundaries = sorted(self._boundaries())
+        # A list runs from its heading on: no boundary before the first heading ends one.
+        self.boundaries = (sorted(self._boundaries(self.heading_positions[0]))
+                           if self.headings else [])
 
     # -- positions -------------------------------------------------------
 
@@ -251,18 +253,20 @@ class LinkLists:
             element = parent
         return element
 
-    def _boundaries(self) -> Iterator[int]:
+    def _boundaries(self, start: int) -> Iterator[int]:
         """Positions where a list ends: every heading, known or not, that is not part
-        of a list item (an item's own title holds its link)."""
+        of a list item (an item's own title holds its link); those after start at least
+        (the position first: cheaper than the rest)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
         for el in self._heading_like():
-            if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
+            if self.order[el] <= start or el in inside_headings or _inside_tag(el, "li") or (
+                    short_text(el, 60) is None):
                 continue
             if not self._links_in(el) and not self._links_to_page(el) and (
                     not self._is_item_part(el)):
                 yield self.order[el]
-        yield from self._labels()
+        yield from self._labels(start)
 
     def _heading_like(self) -> list[HtmlElement]:
         """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
@@ -272,14 +276,15 @@ class LinkLists:
         by_tag = [el for el in self.root.iter(*_HEADING_TAGS) if el not in classed]
         return sorted([*by_class, *by_tag], key=self.order.__getitem__) if by_tag else by_class
 
-    def _labels(self) -> Iterator[int]:
+    def _labels(self, start: int) -> Iterator[int]:
         """Short texts without links right before a box of several article links: the
-        label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>)."""
+        label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>); those
+        in elements after start at least (a label is the element or a wrapper of it)."""
         for node, _ in self.short_texts:
             if node.is_tail or not node.strip():
                 continue
             el = node.getparent()
-            if el.tag == "a" or self._contains(self.content, el):
+            if self.order[el] <= start or el.tag == "a" or self._contains(self.content, el):
                 continue
             # Up from the text through wrappers of it alone (<div><b>Label</b></div>),
             # by structure: reading texts costs more than the few labels there are.
