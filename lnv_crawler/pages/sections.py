@@ -348,22 +348,18 @@ class LinkLists:
         """Headings grouped by tab bar, in page order."""
         units: list[list[Tab]] = []
         placed: set[HtmlElement] = set()
+        # Tabs and headings are matched by their spans of positions, read once.
+        spans = [(self.order[h], self._end(h), h, section) for h, section in self.headings.items()]
         for heading in self.headings:
             if heading in placed:
                 continue
-            bar = self._tab_bar(heading)
-            tabs = [Tab(el, self._section_of(el)) for el in bar]
-            placed.update(el for el in self.headings
-                          if any(self._contains(t.element, el) for t in tabs))
+            tabs = []
+            for el in self._tab_bar(heading):
+                start, end = self.order[el], self._end(el)
+                tabs.append(Tab(el, _section_of(start, end, spans)))
+                placed.update(h for at, _, h, _ in spans if start <= at <= end)
             units.append(tabs)
         return units
-
-    def _section_of(self, tab: HtmlElement) -> str | None:
-        """The section of the heading that is the tab, inside it or around it."""
-        for heading, section in self.headings.items():
-            if self._contains(tab, heading) or self._contains(heading, tab):
-                return section
-        return None
 
     def _tab_pane(self, tab: HtmlElement) -> HtmlElement | None:
         """The pane a tab points at by id, if any."""
@@ -616,6 +612,16 @@ def _link_text(anchor: HtmlElement) -> str:
         if child.tag == "img" and not child.tail and not child.text and not len(child):
             return ""
     return text_of(anchor)
+
+
+def _section_of(start: int, end: int,
+                spans: list[tuple[int, int, HtmlElement, str]]) -> str | None:
+    """The section of the heading that is a tab (from position start to end), inside it or
+    around it; spans: (start, end, heading, section) of the headings, in page order."""
+    for at, last, _, section in spans:
+        if start <= at <= end or at <= start <= last:
+            return section
+    return None
 
 
 def _in_widget(el: HtmlElement) -> bool:
