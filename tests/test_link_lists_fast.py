@@ -27,7 +27,10 @@ HREFS = [
     "http://langngheviet.com.vn/a-1.html", "https://example.com/a-1.html", "https://",
     "http://[::1", "/a-1.html", "a-1.html", "#tab", "", "javascript:void(0)",
     "mailto:toasoan@langngheviet.com.vn", "//langngheviet.com.vn/a-1.html",
+    "#", " #a b ", "#a\nb", "#x:y", "#?q=1", "#//m.langngheviet.com.vn/a-1.html", "#\x01",
 ]
+PAGE_URLS = [PAGE, "https://langngheviet.com.vn/khuyen-cong", PAGE + "?page=2",
+             "http://m.langngheviet.com.vn/a-1.html#top", "https://example.com/a", "", "a.html"]
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +46,18 @@ def _expected(href: str | None, page_url: str) -> tuple[str, bool] | None:
     return (url, urls.is_article_url(url)) if url else None
 
 
-@pytest.mark.parametrize("page_url", [PAGE, "https://langngheviet.com.vn/khuyen-cong"])
+@pytest.mark.parametrize("page_url", PAGE_URLS)
 def test_site_links_resolve_as_the_urls_module(hrefs: list[str | None], page_url: str) -> None:
     anchor: HtmlElement = _pages()[0]
     for href in hrefs:
         found = [(url, article) for _, url, article in site_links([(anchor, href)], page_url)]
         expected = _expected(href, page_url)
         assert found == ([expected] if expected else []), href
+    # All at once, as a page's links: the hrefs to a place in the page resolve as the first.
+    found = [(url, article) for _, url, article in
+             site_links([(anchor, href) for href in reversed(hrefs)], page_url)]
+    expected = [e for href in reversed(hrefs) if (e := _expected(href, page_url))]
+    assert found == expected
 
 
 def test_leaf_short_text_is_short_text(elements: list[HtmlElement]) -> None:  # noqa: F811

@@ -100,10 +100,20 @@ def site_links(links: list[tuple[HtmlElement, str | None]],
     """(anchor, canonical URL, whether an article URL) of each link to the site among
     (anchor, href) pairs, in their order: dom.site_links with the article test."""
     found = []
+    fragment: tuple[str | None, bool] | None = None
     for a, raw in links:
-        # An absolute href resolves alike on every page: cached by itself.
-        url, article = (_resolve_absolute(raw) if raw is not None and raw.startswith(_ABSOLUTE)
-                        else _resolve(raw, page_url))
+        if raw is not None and raw.startswith(_ABSOLUTE):
+            # An absolute href resolves alike on every page: cached by itself.
+            url, article = _resolve_absolute(raw)
+        elif raw is not None and raw.lstrip().startswith("#"):
+            # A place in the page (tabs: "#tab-latest"): urljoin keeps the page URL's
+            # scheme, host, path and query, and canonicalize drops the fragment, so
+            # every such href resolves as the first (urljoin costs more than the rest).
+            if fragment is None:
+                fragment = _resolve(raw, page_url)
+            url, article = fragment
+        else:
+            url, article = _resolve(raw, page_url)
         if url:
             found.append((a, url, article))
     return found
