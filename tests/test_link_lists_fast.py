@@ -9,7 +9,7 @@ from test_page_helpers import _pages
 
 from lnv_crawler import urls
 from lnv_crawler.pages.dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of
-from lnv_crawler.pages.sections import _leaf_short_text, _link_text, site_links
+from lnv_crawler.pages.sections import _holds_tag, _leaf_short_text, _link_text, site_links
 
 PAGE = "https://langngheviet.com.vn/khuyen-cong-hai-duong-ho-tro-28469.html"
 # Near misses of the canonical article shape, each decided by the urls module.
@@ -71,3 +71,9 @@ def test_leaf_short_text_is_short_text(elements: list[HtmlElement]) -> None:  # 
 def test_link_text_is_text_of(elements: list[HtmlElement]) -> None:  # noqa: F811
     for el in elements:
         assert _link_text(el) == text_of(el), el
+
+
+def test_holds_tag_is_the_descendant_or_self_search(elements: list[HtmlElement]) -> None:  # noqa: F811
+    for el in elements:
+        for tag in ("a", "img", "li"):
+            assert _holds_tag(el, tag) == (next(el.iter(tag), None) is not None), (el, tag)

@@ -298,7 +298,7 @@ class LinkLists:
                 continue
             # Up from the text through wrappers of it alone (<div><b>Label</b></div>),
             # by structure: reading texts costs more than the few labels there are.
-            while next(el.iter("a"), None) is None:
+            while not _holds_tag(el, "a"):
                 after = el.getnext()
                 if after is not None and len({link.url for link in self._links_in(after)}) >= 2:
                     text = normalize_text(node)
@@ -514,8 +514,7 @@ class LinkLists:
             if not cls or not _LEAD_CLASSES[cls]:
                 continue
             el = self.index.elements[at]
-            if isinstance(el.tag, str) and not _inside_tag(el, "a") and (
-                    next(el.iter("a"), None) is None):
+            if isinstance(el.tag, str) and not _holds_tag(el, "a") and not _inside_tag(el, "a"):
                 lead = text_of(el)
                 if lead:
                     return lead
@@ -645,6 +644,12 @@ def _in_widget(el: HtmlElement) -> bool:
         if cls and _WIDGET_CLASS_WORDS.search(cls):
             return True
     return False
+
+
+def _holds_tag(el: HtmlElement, tag: str) -> bool:
+    """Whether el is or holds a `tag` element (.//tag): its tag alone for an element
+    without children, as most leads are (lxml's iterator costs more to make)."""
+    return el.tag == tag if not len(el) else next(el.iter(tag), None) is not None
 
 
 def _inside_tag(el: HtmlElement, tag: str) -> bool:
