@@ -615,8 +615,12 @@ def _nearest_elsewhere(links: list[ArticleLink], positions: list[int], at: int,
 
 
 def _link_text(anchor: HtmlElement) -> str:
-    """text_of a link, at a glance for an item's image link (<a><img></a>: no text)."""
-    if len(anchor) == 1 and not anchor.text:
+    """text_of an <a>, read at a glance when it holds only text (an item's title link:
+    that text) or only an image (an item's image link: no text)."""
+    children = len(anchor)
+    if not children:
+        return normalize_text(anchor.text)
+    if children == 1 and not anchor.text:
         child = anchor[0]
         if child.tag == "img" and not child.tail and not child.text and not len(child):
             return ""
