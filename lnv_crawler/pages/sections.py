@@ -483,7 +483,7 @@ class LinkLists:
     @staticmethod
     def _title(anchors: list[ArticleLink]) -> str | None:
         """The item's title: its longest link text, else a link's title or image alt."""
-        texts = [text for link in anchors if (text := _link_text(link.anchor))]
+        texts = [text for link in anchors if (text := _quick_text(link.anchor))]
         if not texts:
             for link in anchors:
                 texts.append(normalize_text(link.anchor.get("title")))
@@ -515,7 +515,7 @@ class LinkLists:
                 continue
             el = self.index.elements[at]
             if isinstance(el.tag, str) and not _holds_tag(el, "a") and not _inside_tag(el, "a"):
-                lead = text_of(el)
+                lead = _quick_text(el)
                 if lead:
                     return lead
         pieces = [p for p in (normalize_text(t) for t in _text_outside_links(item))
@@ -614,17 +614,17 @@ def _nearest_elsewhere(links: list[ArticleLink], positions: list[int], at: int,
             positions[after] if after < len(links) else math.inf)
 
 
-def _link_text(anchor: HtmlElement) -> str:
-    """text_of an <a>, read at a glance when it holds only text (an item's title link:
-    that text) or only an image (an item's image link: no text)."""
-    children = len(anchor)
+def _quick_text(el: HtmlElement) -> str:
+    """text_of an element, read at a glance when it holds only text (an item's title
+    link, its lead block: that text) or only an image (an item's image link: no text)."""
+    children = len(el)
     if not children:
-        return normalize_text(anchor.text)
-    if children == 1 and not anchor.text:
-        child = anchor[0]
+        return normalize_text(el.text) if el.tag not in NON_CONTENT_TAGS else ""
+    if children == 1 and not el.text:
+        child = el[0]
         if child.tag == "img" and not child.tail and not child.text and not len(child):
             return ""
-    return text_of(anchor)
+    return text_of(el)
 
 
 def _section_of(start: int, end: int,
