@@ -589,7 +589,8 @@ def _is_more_label(text: str | None) -> bool:
 
 
 def _leaf_short_text(text: str, limit: int) -> str | None:
-    """short_text(el, limit) of an element with no children whose text is text."""
+    """short_text(el, limit) of an element with no children whose text is text (and
+    whose tag is no non-content one: a link's)."""
     if len(text.strip()) > limit:
         return None
     text = normalize_text(text)
