@@ -14,9 +14,10 @@ widget's sort control, are not lists.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -31,7 +32,6 @@ from .dom import (
     ElementIndex,
     HtmlElement,
     short_text,
-    site_links,
     text_of,
 )
 
@@ -75,6 +75,13 @@ _WIDGET_CLASS_WORDS = re.compile("comment|binh-luan|sort|filter")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
+_ABSOLUTE = ("https://", "http://")
+# The site's own links to an article, already canonical: most links of a page.
+# urls.canonicalize returns them unchanged and urls.is_article_url holds for them (a
+# lowercase slug is a case of its path pattern); this one pattern tells them apart at a
+# tenth of the cost of those two, which match the path patterns anew for each article
+# link no cache has seen yet (every page links new articles).
+_CANONICAL_ARTICLE = re.compile(r"https://langngheviet\.com\.vn/[a-z0-9-]*-\d+\.html?")
 
 
 def label_key(text: str) -> str:
@@ -86,6 +93,46 @@ def label_key(text: str) -> str:
 @lru_cache(maxsize=4096)  # the same short texts (menus, widgets) on every page
 def _label_key(text: str) -> str:
     return _LABEL_TRIM.sub("", normalize_text(text).lower())
+
+
+def site_links(links: list[tuple[HtmlElement, str | None]],
+               page_url: str) -> list[tuple[HtmlElement, str, bool]]:
+    """(anchor, canonical URL, whether an article URL) of each link to the site among
+    (anchor, href) pairs, in their order: dom.site_links with the article test."""
+    found = []
+    fragment: tuple[str | None, bool] | None = None
+    for a, raw in links:
+        if raw is not None and raw.startswith(_ABSOLUTE):
+            # An absolute href resolves alike on every page: cached by itself.
+            url, article = _resolve_absolute(raw)
+        elif raw is not None and raw.lstrip().startswith("#"):
+            # A place in the page (tabs: "#tab-latest"): urljoin keeps the page URL's
+            # scheme, host, path and query, and canonicalize drops the fragment, so
+            # every such href resolves as the first (urljoin costs more than the rest).
+            if fragment is None:
+                fragment = _resolve(raw, page_url)
+            url, article = fragment
+        else:
+            url, article = _resolve(raw, page_url)
+        if url:
+            found.append((a, url, article))
+    return found
+
+
+@lru_cache(maxsize=8192)  # menus and lists repeat the same links page after page
+def _resolve_absolute(href: str) -> tuple[str | None, bool]:
+    """_resolve of an absolute href (the page's URL plays no part)."""
+    if _CANONICAL_ARTICLE.fullmatch(href):
+        return href, True
+    url = urls.canonicalize(href.strip())  # what urls.absolute makes of it
+    return url, url is not None and urls.is_article_url(url)
+
+
+def _resolve(href: str | None, page_url: str) -> tuple[str | None, bool]:
+    """(canonical URL or None, whether an article URL) of a link's href on the page."""
+    resolved = urls.absolute(href, page_url)
+    url = urls.canonicalize(resolved) if resolved else None
+    return url, url is not None and urls.is_article_url(url)
 
 
 class ArticleLink(NamedTuple):  # a tuple: made for every article link of every page
@@ -127,12 +174,15 @@ class LinkLists:
         self.page = urls.canonicalize(page_url)
         # Items linking to the page itself are left out of the lists, but they are items:
         # their titles are no headings that end a list.
-        self.self_links = [self.order[a] for a, url in self.site_links if url == self.page]
+        self.self_links = [self.order[a] for a, url, _ in self.site_links if url == self.page]
         self.anchors, self.boxed = self._article_anchors()
         self.positions = [link.position for link in self.anchors]
+        self.boxed_positions = [link.position for link in self.boxed]
         self.headings = self._headings()
         self.heading_positions = [self.order[h] for h in self.headings]  # in page order
-        self.boundaries = sorted(self._boundaries())
+        # A list runs from its heading on: no boundary before the first heading ends one.
+        self.boundaries = (sorted(self._boundaries(self.heading_positions[0]))
+                           if self.headings else [])
 
     # -- positions -------------------------------------------------------
 
@@ -161,8 +211,8 @@ class LinkLists:
 
     def _article_anchors(self) -> tuple[list[ArticleLink], list[ArticleLink]]:
         """(article links outside the body, links of the related boxes inside it)."""
-        found = [ArticleLink(self.order[a], a, url) for a, url in self.site_links
-                 if url != self.page and urls.is_article_url(url)]
+        found = [ArticleLink(self.order[a], a, url) for a, url, article in self.site_links
+                 if article and url != self.page]
         if self.content is None:
             return found, []
         start, end = self.order[self.content], self._end(self.content)
@@ -213,18 +263,20 @@ class LinkLists:
             element = parent
         return element
 
-    def _boundaries(self) -> Iterator[int]:
+    def _boundaries(self, start: int) -> Iterator[int]:
         """Positions where a list ends: every heading, known or not, that is not part
-        of a list item (an item's own title holds its link)."""
+        of a list item (an item's own title holds its link); those after start at least
+        (the position first: cheaper than the rest)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
         for el in self._heading_like():
-            if el in inside_headings or _inside_tag(el, "li") or short_text(el, 60) is None:
+            if self.order[el] <= start or el in inside_headings or _inside_tag(el, "li") or (
+                    short_text(el, 60) is None):
                 continue
             if not self._links_in(el) and not self._links_to_page(el) and (
                     not self._is_item_part(el)):
                 yield self.order[el]
-        yield from self._labels()
+        yield from self._labels(start)
 
     def _heading_like(self) -> list[HtmlElement]:
         """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
@@ -234,18 +286,19 @@ class LinkLists:
         by_tag = [el for el in self.root.iter(*_HEADING_TAGS) if el not in classed]
         return sorted([*by_class, *by_tag], key=self.order.__getitem__) if by_tag else by_class
 
-    def _labels(self) -> Iterator[int]:
+    def _labels(self, start: int) -> Iterator[int]:
         """Short texts without links right before a box of several article links: the
-        label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>)."""
+        label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>); those
+        in elements after start at least (a label is the element or a wrapper of it)."""
         for node, _ in self.short_texts:
             if node.is_tail or not node.strip():
                 continue
             el = node.getparent()
-            if el.tag == "a" or self._contains(self.content, el):
+            if self.order[el] <= start or el.tag == "a" or self._contains(self.content, el):
                 continue
             # Up from the text through wrappers of it alone (<div><b>Label</b></div>),
             # by structure: reading texts costs more than the few labels there are.
-            while next(el.iter("a"), None) is None:
+            while not _holds_tag(el, "a"):
                 after = el.getnext()
                 if after is not None and len({link.url for link in self._links_in(after)}) >= 2:
                     text = normalize_text(node)
@@ -262,10 +315,6 @@ class LinkLists:
         """Whether box holds an element at one of positions (sorted: a binary search)."""
         start = bisect_left(positions, self.order[box])
         return start < len(positions) and positions[start] <= self._end(box)
-
-    def _holds_heading(self, box: HtmlElement) -> bool:
-        """Whether box holds one of the list headings."""
-        return self._holds_any(box, self.heading_positions)
 
     def _links_to_page(self, el: HtmlElement) -> bool:
         """Whether el holds a link to the page itself (an item of a list, not a heading)."""
@@ -309,22 +358,18 @@ class LinkLists:
         """Headings grouped by tab bar, in page order."""
         units: list[list[Tab]] = []
         placed: set[HtmlElement] = set()
+        # Tabs and headings are matched by their spans of positions, read once.
+        spans = [(self.order[h], self._end(h), h, section) for h, section in self.headings.items()]
         for heading in self.headings:
             if heading in placed:
                 continue
-            bar = self._tab_bar(heading)
-            tabs = [Tab(el, self._section_of(el)) for el in bar]
-            placed.update(el for el in self.headings
-                          if any(self._contains(t.element, el) for t in tabs))
+            tabs = []
+            for el in self._tab_bar(heading):
+                start, end = self.order[el], self._end(el)
+                tabs.append(Tab(el, _section_of(start, end, spans)))
+                placed.update(h for at, _, h, _ in spans if start <= at <= end)
             units.append(tabs)
         return units
-
-    def _section_of(self, tab: HtmlElement) -> str | None:
-        """The section of the heading that is the tab, inside it or around it."""
-        for heading, section in self.headings.items():
-            if self._contains(tab, heading) or self._contains(heading, tab):
-                return section
-        return None
 
     def _tab_pane(self, tab: HtmlElement) -> HtmlElement | None:
         """The pane a tab points at by id, if any."""
@@ -438,7 +483,7 @@ class LinkLists:
     @staticmethod
     def _title(anchors: list[ArticleLink]) -> str | None:
         """The item's title: its longest link text, else a link's title or image alt."""
-        texts = [text for link in anchors if (text := text_of(link.anchor))]
+        texts = [text for link in anchors if (text := _quick_text(link.anchor))]
         if not texts:
             for link in anchors:
                 texts.append(normalize_text(link.anchor.get("title")))
@@ -463,12 +508,14 @@ class LinkLists:
         """An item's lead: a lead-classed block, else its text outside the links,
         without dates, view counts, its box's label ("Đọc thêm:") and the like."""
         # The item's elements are a run of the page's, with their classes read already.
-        start, end = self.order[item], self._end(item) + 1
-        for el, cls in zip(self.index.elements[start:end], self.index.classes[start:end],
-                           strict=True):
-            if cls and _is_lead_class(cls) and isinstance(el.tag, str) \
-                    and not _inside_tag(el, "a") and next(el.iter("a"), None) is None:
-                lead = text_of(el)
+        classes = self.index.classes
+        for at in range(self.order[item], self._end(item) + 1):
+            cls = classes[at]
+            if not cls or not _LEAD_CLASSES[cls]:
+                continue
+            el = self.index.elements[at]
+            if isinstance(el.tag, str) and not _holds_tag(el, "a") and not _inside_tag(el, "a"):
+                lead = _quick_text(el)
                 if lead:
                     return lead
         pieces = [p for p in (normalize_text(t) for t in _text_outside_links(item))
@@ -480,14 +527,23 @@ class LinkLists:
         """The largest ancestor of an item's link that holds no link to another
         article and no list heading: the item, not its list (nor, for a box inside
         the body, the body)."""
-        url = first.url
+        # An ancestor holds one of those if it reaches back to the nearest one before
+        # the link or on to the nearest one after it: two positions found once, then
+        # a comparison for each ancestor (not a search of its links).
+        at = first.position
+        headings = self.heading_positions
+        found = bisect_right(headings, at)
+        before = headings[found - 1] if found else -1
+        after = headings[found] if found < len(headings) else math.inf
+        for links, positions in ((self.anchors, self.positions),
+                                 (self.boxed, self.boxed_positions)):
+            if links:
+                near = _nearest_elsewhere(links, positions, at, first.url)
+                before, after = max(before, near[0]), min(after, near[1])
         box = None
         for ancestor in first.anchor.iterancestors():
-            if ancestor is self.content or self._holds_heading(ancestor) or (
-                    _links_elsewhere(self._links_in(ancestor), url)) or (
-                    self.boxed and _links_elsewhere(
-                        [link for link in self.boxed if self._contains(ancestor, link.anchor)],
-                        url)):
+            if ancestor is self.content or self.order[ancestor] <= before or (
+                    self._end(ancestor) >= after):
                 break
             box = ancestor
         return box
@@ -497,27 +553,89 @@ class LinkLists:
         after = min((self.order[h] for h, s in self.headings.items() if s == "other"),
                     default=-1)
         found: list[tuple[bool, int, str]] = []
-        for a, url in self.site_links:
-            if not urls.is_listing_url(url):
+        for a, url, article in self.site_links:
+            if article or not urls.is_listing_url(url):  # (no article URL is a listing)
                 continue  # the URL first: cheaper than the text
-            text = short_text(a, 20)
-            if text is not None and label_key(text) in MORE_LABELS:
+            # A link of text alone (menus, the "Xem thêm" link): its answer kept by text.
+            more = _MORE_TEXTS[a.text or ""] if not len(a) else _is_more_label(short_text(a, 20))
+            if more:
                 found.append((self.order[a] < after, self.order[a], url))
         return min(found)[2] if found else None
 
 
-@lru_cache(maxsize=1024)  # the few classes of a template's list items, on every page
-def _is_lead_class(cls: str) -> bool:
-    return _LEAD_CLASS.search(cls.lower()) is not None
+class _Memo(dict[str, bool]):
+    """A test of strings, each answer kept: the few classes of a template's list items
+    and the texts of its menus recur on every page. A dict read in C (an lru_cache call
+    costs several times that, asked for every classed element of every item); emptied
+    when large."""
+
+    def __init__(self, test: Callable[[str], bool]):
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, cls: str) -> bool:
+        if len(self) >= 4096:
+            self.clear()
+        answer = self[cls] = self.test(cls)
+        return answer
 
 
-def _links_elsewhere(links: list[ArticleLink], url: str) -> bool:
-    """Whether one of links goes to another URL (stops at the first: cheap for a long
-    list; a loop, not any(): asked for each ancestor of each item)."""
-    for link in links:  # noqa: SIM110 (no generator per call)
-        if link.url != url:
-            return True
-    return False
+_LEAD_CLASSES = _Memo(lambda cls: _LEAD_CLASS.search(cls.lower()) is not None)
+
+
+def _is_more_label(text: str | None) -> bool:
+    """Whether a link's short_text (20) is a "Xem thêm" label."""
+    return text is not None and label_key(text) in MORE_LABELS
+
+
+def _leaf_short_text(text: str, limit: int) -> str | None:
+    """short_text(el, limit) of an element with no children whose text is text (and
+    whose tag is no non-content one: a link's)."""
+    if len(text.strip()) > limit:
+        return None
+    text = normalize_text(text)
+    return text if len(text) <= limit else None
+
+
+# By the text of a link with no children: what more_url asks of its short_text.
+_MORE_TEXTS = _Memo(lambda text: _is_more_label(_leaf_short_text(text, 20)))
+
+
+def _nearest_elsewhere(links: list[ArticleLink], positions: list[int], at: int,
+                       url: str) -> tuple[float, float]:
+    """Positions of the nearest of links (in page order, at positions) to another URL
+    than url, at or before position at and after it (-1 and inf for none)."""
+    after = bisect_right(positions, at)
+    before = after - 1
+    while before >= 0 and links[before].url == url:
+        before -= 1
+    while after < len(links) and links[after].url == url:
+        after += 1
+    return (positions[before] if before >= 0 else -1,
+            positions[after] if after < len(links) else math.inf)
+
+
+def _quick_text(el: HtmlElement) -> str:
+    """text_of an element, read at a glance when it holds only text (an item's title
+    link, its lead block: that text) or only an image (an item's image link: no text)."""
+    children = len(el)
+    if not children:
+        return normalize_text(el.text) if el.tag not in NON_CONTENT_TAGS else ""
+    if children == 1 and not el.text:
+        child = el[0]
+        if child.tag == "img" and not child.tail and not child.text and not len(child):
+            return ""
+    return text_of(el)
+
+
+def _section_of(start: int, end: int,
+                spans: list[tuple[int, int, HtmlElement, str]]) -> str | None:
+    """The section of the heading that is a tab (from position start to end), inside it or
+    around it; spans: (start, end, heading, section) of the headings, in page order."""
+    for at, last, _, section in spans:
+        if start <= at <= end or at <= start <= last:
+            return section
+    return None
 
 
 def _in_widget(el: HtmlElement) -> bool:
@@ -531,6 +649,12 @@ def _in_widget(el: HtmlElement) -> bool:
         if cls and _WIDGET_CLASS_WORDS.search(cls):
             return True
     return False
+
+
+def _holds_tag(el: HtmlElement, tag: str) -> bool:
+    """Whether el is or holds a `tag` element (.//tag): its tag alone for an element
+    without children, as most leads are (lxml's iterator costs more to make)."""
+    return el.tag == tag if not len(el) else next(el.iter(tag), None) is not None
 
 
 def _inside_tag(el: HtmlElement, tag: str) -> bool:
