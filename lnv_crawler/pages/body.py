@@ -221,7 +221,8 @@ def _is_left_out(el: HtmlElement, tag: str, names: list[str], css: _Css, page_ur
     is_block = tag in BLOCK_TAGS
     if not is_block and tag not in _LIST_TAGS:  # nav and menu are lists, not blocks
         return False
-    if is_block and _has_name(el, names, _is_noise_name):
+    # Most blocks have neither a class nor an id: no call for them.
+    if is_block and ("class" in names or "id" in names) and _has_name(el, names, _is_noise_name):
         return True
     # Whether it holds a link, asked once for the three rules on links.
     if not len(el) or next(el.iter("a"), None) is None:
@@ -330,9 +331,7 @@ def _caption_elements(box: HtmlElement, tag: str,
                       inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    found = [el for el, below in inside if below == "figcaption"] or [
-        el for el, below in inside if isinstance(below, str) and _is_caption_classed(el)
-        and not has_image(el)]
+    found = [el for el, below in inside if below == "figcaption"] or _caption_classed(inside)
     if not found and tag == "table":
         found = [el for el, below in inside if below == "tr" and not has_image(el)]
     if len(found) < 2:  # one caption (a table's usual) is outermost: no walk up from it
@@ -340,9 +339,17 @@ def _caption_elements(box: HtmlElement, tag: str,
     return [el for el in found if not _inside_any(el, found, box)]
 
 
-def _is_caption_classed(el: HtmlElement) -> bool:
-    # Most elements of a box have neither attribute: no get() then.
-    return _has_name(el, el.keys(), _is_caption_name)
+def _caption_classed(inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
+    """The elements with a caption's class or id and no image, among an image box's."""
+    found = []
+    for el, tag in inside:
+        if isinstance(tag, str):
+            names = el.keys()
+            # Most elements of a box have neither attribute: no call for them.
+            if ("class" in names or "id" in names) and _has_name(el, names, _is_caption_name) \
+                    and not has_image(el):
+                found.append(el)
+    return found
 
 
 def _has_name(el: HtmlElement, names: list[str], test: Callable[[str], bool]) -> bool:
