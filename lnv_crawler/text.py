@@ -13,6 +13,13 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ODD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
                   "\u2060-\u2064\ufeff]")
+# Printable characters that NFC keeps whatever surrounds them (its quick check says yes,
+# no combining class): ASCII, Latin-1's letters and signs, Latin Extended-A/B (Vietnamese
+# ă đ ơ ư), Latin Extended Additional (Vietnamese's precomposed tones), typographic
+# dashes, quotes and the ellipsis. One regex pass over a text of these only answers for
+# both NFC and printable, a third cheaper than unicodedata.is_normalized and isprintable.
+_PLAIN = re.compile("[ -~\u00a1-\u00ac\u00ae-\u024f\u1e00-\u1eff\u2010-\u2027]*")
+_PLAIN_FROM = 100  # characters: below, the regex's start costs more than it saves
 
 
 def normalize_text(text: str | None) -> str:
@@ -21,9 +28,13 @@ def normalize_text(text: str | None) -> str:
         return ""
     if "&" in text:
         text = html.unescape(text)
+    # Most strings are clean already (page objects read clean text, and normalize early):
+    # they return here, asked in one expression (a call costs more than a short scan).
+    if _PLAIN.fullmatch(text) and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _is_folded(text):  # most strings are clean already (page objects normalize early)
+    if _is_folded(text):
         return text
     if _ODD.search(text):  # rare: only then pay for the two substitutions
         text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))

@@ -73,22 +73,17 @@ class Image:
 Block = Paragraph | Image
 
 
-@dataclass(frozen=True)
-class _Style:
-    bold: bool = False
-    italic: bool = False
-
-    def inside(self, tag: str, css: _Css) -> _Style:
-        bold = self.bold or tag in _BOLD_TAGS or css.bold
-        italic = self.italic or tag in _ITALIC_TAGS or css.italic
-        return self if bold == self.bold and italic == self.italic else _Style(bold, italic)
+# How a text is set: a set of these bits, an int (an element's is its parent's | its
+# tag's | its style's, a paragraph's the & of its words': one operation, no object).
+_BOLD = 1
+_ITALIC = 2
+_TAG_STYLE = {**dict.fromkeys(_BOLD_TAGS, _BOLD), **dict.fromkeys(_ITALIC_TAGS, _ITALIC)}
 
 
 class _Css(NamedTuple):
     hidden: bool
     align: str | None  # "right", "center"
-    bold: bool
-    italic: bool
+    style: int  # _BOLD, _ITALIC
 
 
 @lru_cache(maxsize=512)
@@ -98,51 +93,44 @@ def _css(style: str) -> _Css:
     lower = style.lower()
     align = _ALIGN_STYLE.search(lower)
     return _Css(bool(_HIDDEN_STYLE.search(lower)), align.group(1) if align else None,
-                bool(_BOLD_STYLE.search(style)), bool(_ITALIC_STYLE.search(style)))
+                (_BOLD if _BOLD_STYLE.search(style) else 0)
+                | (_ITALIC if _ITALIC_STYLE.search(style) else 0))
 
 
-_UNSTYLED = _css("")
-
-
-def _css_of(el: HtmlElement, names: list[str]) -> _Css:
-    """The style attribute's _Css; names are the element's attribute names, read once
-    instead of a get() for each attribute a rule asks (most elements have none of them)."""
-    return _css(el.get("style")) if "style" in names else _UNSTYLED
+_UNSTYLED = _css("")  # an element without a style attribute: no get() for it
 
 
 class _Builder:
-    """Accumulates inline text into paragraphs while walking the body tree."""
+    """Walks the body tree, accumulating inline text into paragraphs. One call per
+    element kept (the walk of its children is a loop; the empty start and end of a
+    block, and checks that do not apply, cost no call): a body has many elements."""
 
     def __init__(self, page_url: str, skip: frozenset[HtmlElement] = frozenset()):
         self.page_url = page_url
         self.skip = skip
         self.blocks: list[Block] = []
-        self._parts: list[tuple[str, _Style]] = []
+        self._parts: list[str] = []  # the pending paragraph's text
+        self._common = _BOLD | _ITALIC  # the style its words (not its spaces) all have
         self._align: str | None = None
         self._uncaptioned: Image | None = None  # the image just added, still without caption
 
-    def add_text(self, text: str | None, style: _Style) -> None:
-        if text:
-            self._parts.append((text, style))
-
-    def align(self, value: str | None) -> None:
-        if value:
-            self._align = value
+    def add_text(self, text: str, style: int) -> None:
+        """A non-empty text for the pending paragraph, set in style."""
+        self._parts.append(text)
+        if not text.isspace():
+            self._common &= style
 
     def flush(self) -> None:
-        if not self._parts:  # at every block's start and end: mostly nothing pending
-            self._align = None
-            return
-        text = normalize_text("".join([t for t, _ in self._parts]))
-        if text:
-            self._add_paragraph(text, [s for t, s in self._parts if not t.isspace()])
-        self._parts = []
+        if self._parts:
+            text = normalize_text("".join(self._parts))
+            if text:  # then a word was added: _common is the & of at least one style
+                self._add_paragraph(text)
+            self._parts = []
+            self._common = _BOLD | _ITALIC
         self._align = None
 
-    def _add_paragraph(self, text: str, styles: list[_Style]) -> None:
-        bold = italic = bool(styles)
-        for style in styles:  # one loop for both, no generators: once per paragraph
-            bold, italic = bold and style.bold, italic and style.italic
+    def _add_paragraph(self, text: str) -> None:
+        bold, italic = self._common & _BOLD != 0, self._common & _ITALIC != 0
         caption_like = italic or (self._align == "center" and not bold)
         image, self._uncaptioned = self._uncaptioned, None
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
@@ -159,28 +147,89 @@ class _Builder:
         self.blocks.append(image)
         self._uncaptioned = image if caption is None else None
 
+    def walk(self, el: HtmlElement, style: int) -> None:
+        """el's children that are body, with the tails between them (el's own text is
+        the caller's); style is el's."""
+        skip = self.skip
+        for child in el:
+            tag = child.tag  # read once here and handed down: lxml makes a new str at each read
+            if isinstance(tag, str) and child not in skip:
+                names = child.keys()  # one read: most elements have no attribute, or a style
+                css = _css(child.get("style")) if "style" in names else _UNSTYLED
+                if not _is_left_out(child, tag, names, css, self.page_url):
+                    self.visit_kept(child, tag, style, names, css)
+            tail = child.tail
+            if tail:  # mostly None between blocks: no call then
+                self.add_text(tail, style)
+
+    def visit_kept(self, el: HtmlElement, tag: str, style: int, names: list[str],
+                   css: _Css) -> None:
+        """Adds an element's text and images; style is its parent's, names its attribute
+        names, css its style's."""
+        if tag == "br":
+            self._line_break(el)
+            return
+        if tag in IMAGE_TAGS:
+            _add_image(el, None, self)
+            return
+        if tag in _IMAGE_BOX_TAGS and len(el):  # a box frames an image: a leaf is none
+            box = _image_box(el, tag)
+            if box is not None:
+                _add_image_box(box, self)
+                return
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            if self._parts:
+                self.flush()
+            # flush's reset, then the block's own alignment if it has one
+            self._align = css.align or (el.get("align") if "align" in names else None) or None
+        style |= css.style | _TAG_STYLE.get(tag, 0)
+        text = el.text
+        if text:
+            self.add_text(text, style)
+        if len(el):  # a leaf: no child iterator to make
+            self.walk(el, style)
+        if is_block:
+            self.flush()
+
+    def _line_break(self, el: HtmlElement) -> None:
+        """<br><br> ends a paragraph; a single <br> is a line break inside one."""
+        prev = el.getprevious()
+        if prev is not None and prev.tag == "br" and not (prev.tail or "").strip():
+            self.flush()
+        else:
+            self._parts.append(" ")  # a space, of no style
+
 
 def extract_blocks(content: HtmlElement, page_url: str,
                    skip: frozenset[HtmlElement] = frozenset()) -> list[Block]:
     """Paragraphs and images of a content element, in document order, leaving out the
     elements in `skip` (what precedes the body inside its container)."""
     builder = _Builder(page_url, skip)
-    builder.add_text(content.text, _Style())  # a body of bare text starts with no element
-    _walk(content, builder, _Style())
+    if content.text:  # a body of bare text starts with no element
+        builder.add_text(content.text, 0)
+    builder.walk(content, 0)
     builder.flush()
     return builder.blocks
 
 
-def _is_noise(el: HtmlElement, tag: str, names: list[str], css: _Css, linked: bool) -> bool:
-    if tag in NON_CONTENT_TAGS or tag == "ins":
+def _is_left_out(el: HtmlElement, tag: str, names: list[str], css: _Css, page_url: str) -> bool:
+    """Not body: noise (scripts, ads, hidden elements, noise classes), and blocks, lists
+    and boxes of links (an inline "Tin liên quan" box, a link list, a related box)."""
+    if tag in NON_CONTENT_TAGS or tag == "ins" or css.hidden or "hidden" in names:
         return True
-    if css.hidden or "hidden" in names:
-        return True
-    if tag not in BLOCK_TAGS:
+    is_block = tag in BLOCK_TAGS
+    if not is_block and tag not in _LIST_TAGS:  # nav and menu are lists, not blocks
         return False
-    if _has_name(el, names, _is_noise_name):
+    # Most blocks have neither a class nor an id: no call for them.
+    if is_block and ("class" in names or "id" in names) and _has_name(el, names, _is_noise_name):
         return True
-    return linked and _is_inline_link_box(el)
+    # Whether it holds a link, asked once for the three rules on links.
+    if not len(el) or next(el.iter("a"), None) is None:
+        return False
+    return ((is_block and _is_inline_link_box(el))
+            or (tag in _LIST_TAGS and _is_mostly_links(el))
+            or (tag in _BOX_TAGS and _presents_article(el, page_url)))
 
 
 def _is_inline_link_box(el: HtmlElement) -> bool:
@@ -193,42 +242,16 @@ def _is_inline_link_box(el: HtmlElement) -> bool:
     return link_chars >= 0.5 * (len(text) - 20)
 
 
-def _walk(el: HtmlElement, builder: _Builder, style: _Style) -> None:
-    if not len(el):  # a leaf: no child iterator to make
-        return
-    for child in el:
-        tag = child.tag  # read once here and handed down: lxml makes a new str at each read
-        if isinstance(tag, str):
-            _visit(child, tag, builder, style)
-        tail = child.tail
-        if tail:  # mostly None between blocks: no call then
-            builder.add_text(tail, style)
-
-
 def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
     """The one paragraph an element outside the body prints (a closing credit after
     the body container), with how it is set; None when it is not one paragraph."""
     builder = _Builder(page_url)
     names = el.keys()
-    _visit_kept(el, el.tag, builder, _Style(), names, _css_of(el, names))
+    css = _css(el.get("style")) if "style" in names else _UNSTYLED
+    builder.visit_kept(el, el.tag, 0, names, css)
     builder.flush()
     blocks = builder.blocks
     return blocks[0] if len(blocks) == 1 and isinstance(blocks[0], Paragraph) else None
-
-
-def _visit(el: HtmlElement, tag: str, builder: _Builder, style: _Style) -> None:
-    if el in builder.skip:
-        return
-    names = el.keys()  # one read: most elements have no attribute, or a style only
-    css = _css_of(el, names)
-    # Whether it holds a link, asked once for the three rules on links (of blocks, lists
-    # and boxes; nav and menu are lists, not blocks), by tag first: most are none of these.
-    linked = (tag in BLOCK_TAGS or tag in _LIST_TAGS) and len(el) > 0 and (
-        next(el.iter("a"), None) is not None)
-    if not _is_noise(el, tag, names, css, linked) and not (linked and (
-            (tag in _LIST_TAGS and _is_mostly_links(el))
-            or (tag in _BOX_TAGS and _presents_article(el, builder.page_url)))):
-        _visit_kept(el, tag, builder, style, names, css)
 
 
 def is_link_list(el: HtmlElement) -> bool:
@@ -271,40 +294,6 @@ def _nearest_box(el: HtmlElement) -> HtmlElement | None:
     return next((box for box in el.iterancestors() if box.tag in _BOX_TAGS), None)
 
 
-def _visit_kept(el: HtmlElement, tag: str, builder: _Builder, style: _Style, names: list[str],
-                css: _Css) -> None:
-    """Adds an element's text and images; names are its attribute names, css its style's."""
-    if tag == "br":
-        _line_break(el, builder)
-        return
-    if tag in IMAGE_TAGS:
-        _add_image(el, None, builder)
-        return
-    box = _image_box(el, tag) if tag in _IMAGE_BOX_TAGS else None
-    if box is not None:
-        _add_image_box(box, builder)
-        return
-    is_block = tag in BLOCK_TAGS
-    if is_block:
-        builder.flush()
-        builder.align(css.align or (el.get("align") if "align" in names else None))
-    inner = style.inside(tag, css)
-    builder.add_text(el.text, inner)
-    _walk(el, builder, inner)
-    if is_block:
-        builder.flush()
-
-
-def _line_break(el: HtmlElement, builder: _Builder) -> None:
-    """<br><br> ends a paragraph; a single <br> is a line break inside one."""
-    prev = el.getprevious()
-    prev_is_br = prev is not None and prev.tag == "br" and not (prev.tail or "").strip()
-    if prev_is_br:
-        builder.flush()
-    else:
-        builder.add_text(" ", _Style())
-
-
 class _ImageBox(NamedTuple):
     inside: list[tuple[HtmlElement, str]]  # the elements below the box, with their tags
     captions: list[HtmlElement]
@@ -342,9 +331,7 @@ def _caption_elements(box: HtmlElement, tag: str,
                       inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    found = [el for el, below in inside if below == "figcaption"] or [
-        el for el, below in inside if isinstance(below, str) and _is_caption_classed(el)
-        and not has_image(el)]
+    found = [el for el, below in inside if below == "figcaption"] or _caption_classed(inside)
     if not found and tag == "table":
         found = [el for el, below in inside if below == "tr" and not has_image(el)]
     if len(found) < 2:  # one caption (a table's usual) is outermost: no walk up from it
@@ -352,9 +339,17 @@ def _caption_elements(box: HtmlElement, tag: str,
     return [el for el in found if not _inside_any(el, found, box)]
 
 
-def _is_caption_classed(el: HtmlElement) -> bool:
-    # Most elements of a box have neither attribute: no get() then.
-    return _has_name(el, el.keys(), _is_caption_name)
+def _caption_classed(inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
+    """The elements with a caption's class or id and no image, among an image box's."""
+    found = []
+    for el, tag in inside:
+        if isinstance(tag, str):
+            names = el.keys()
+            # Most elements of a box have neither attribute: no call for them.
+            if ("class" in names or "id" in names) and _has_name(el, names, _is_caption_name) \
+                    and not has_image(el):
+                found.append(el)
+    return found
 
 
 def _has_name(el: HtmlElement, names: list[str], test: Callable[[str], bool]) -> bool:
