@@ -13,6 +13,7 @@ from lxml import etree
 
 from lnv_crawler import dates
 from lnv_crawler.pages.dom import (
+    ElementIndex,
     HtmlElement,
     MetaTags,
     has_text,
@@ -77,6 +78,18 @@ def test_text_readers_read_what_iter_text_yields(elements: list[HtmlElement]) ->
         for limit in (0, 25, 120, 600):
             within = sum(len(p.strip()) for p in pieces) <= limit and len(full) <= limit
             assert short_text(el, limit) == (full if within else None)
+
+
+@pytest.mark.parametrize("words", [("tag", "keyword"), ("title", "heading"), ("a",),
+                                   ("header", "head", "er"), ("-",), ("no-such-class",)])
+def test_with_class_selects_what_the_xpath_selects(words: tuple[str, ...]) -> None:
+    xpath = etree.XPath("//*[" + " or ".join(f'contains(@class, "{w}")' for w in words) + "]")
+    pages = _pages()
+    # A value that ends the page's text, one with a newline, one with two of the words.
+    pages.append(parse_html('<p class="a\ntag">x</p><p class="title tag heading">y</p>'
+                            '<b class="">z</b><i class="er-a">w</i>'))
+    for root in pages:
+        assert ElementIndex(root).with_class(*words) == xpath(root)
 
 
 def test_meta_tags_first_of_each_name_with_content() -> None:
