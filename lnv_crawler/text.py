@@ -19,7 +19,6 @@ _ODD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a
 # dashes, quotes and the ellipsis. One regex pass over a text of these only answers for
 # both NFC and printable, a third cheaper than unicodedata.is_normalized and isprintable.
 _PLAIN = re.compile("[ -~\u00a1-\u00ac\u00ae-\u024f\u1e00-\u1eff\u2010-\u2027]*")
-_PLAIN_FROM = 100  # characters: below, the regex's start costs more than it saves
 
 
 def normalize_text(text: str | None) -> str:
