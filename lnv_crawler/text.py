@@ -28,8 +28,8 @@ def normalize_text(text: str | None) -> str:
     if "&" in text:
         text = html.unescape(text)
     # Most strings are clean already (page objects read clean text, and normalize early):
-    # they return here, asked in one expression (a call costs more than a short scan).
-    if _PLAIN.fullmatch(text) and "  " not in text and text[0] != " " and text[-1] != " ":
+    # a text of _PLAIN characters only is NFC and printable, without asking either.
+    if _PLAIN.fullmatch(text) and _single_spaced(text):
         return text
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -43,7 +43,12 @@ def normalize_text(text: str | None) -> str:
 def _is_folded(text: str) -> bool:
     """No character the rules below would touch: every whitespace but the space, and
     every invisible or control character, is non-printable; and no space run or edge."""
-    return text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "
+    return text.isprintable() and _single_spaced(text)
+
+
+def _single_spaced(text: str) -> bool:
+    """No space run, no space at either edge (text is not empty)."""
+    return "  " not in text and text[0] != " " and text[-1] != " "
 
 
 def normalize_or_none(text: str | None) -> str | None:

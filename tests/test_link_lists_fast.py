@@ -8,8 +8,8 @@ from test_body_fast import elements  # noqa: F401 (the fixture: every element, e
 from test_page_helpers import _pages
 
 from lnv_crawler import urls
-from lnv_crawler.pages.dom import NON_CONTENT_TAGS, HtmlElement, short_text, text_of
-from lnv_crawler.pages.sections import _holds_tag, _leaf_short_text, _quick_text, site_links
+from lnv_crawler.pages.dom import NON_CONTENT_TAGS, HtmlElement, resolved_links, short_text, text_of
+from lnv_crawler.pages.sections import _holds_tag, _leaf_short_text, _quick_text
 
 PAGE = "https://langngheviet.com.vn/khuyen-cong-hai-duong-ho-tro-28469.html"
 # Near misses of the canonical article shape, each decided by the urls module.
@@ -47,15 +47,15 @@ def _expected(href: str | None, page_url: str) -> tuple[str, bool] | None:
 
 
 @pytest.mark.parametrize("page_url", PAGE_URLS)
-def test_site_links_resolve_as_the_urls_module(hrefs: list[str | None], page_url: str) -> None:
+def test_resolved_links_resolve_as_the_urls_module(hrefs: list[str | None], page_url: str) -> None:
     anchor: HtmlElement = _pages()[0]
     for href in hrefs:
-        found = [(url, article) for _, url, article in site_links([(anchor, href)], page_url)]
+        found = [(url, article) for _, url, article in resolved_links([(anchor, href)], page_url)]
         expected = _expected(href, page_url)
         assert found == ([expected] if expected else []), href
     # All at once, as a page's links: the hrefs to a place in the page resolve as the first.
     found = [(url, article) for _, url, article in
-             site_links([(anchor, href) for href in reversed(hrefs)], page_url)]
+             resolved_links([(anchor, href) for href in reversed(hrefs)], page_url)]
     expected = [e for href in reversed(hrefs) if (e := _expected(href, page_url))]
     assert found == expected
 

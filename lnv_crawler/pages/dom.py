@@ -6,7 +6,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import compress, repeat
 
 import lxml.html
@@ -223,13 +223,56 @@ def site_links(links: Iterable[tuple[HtmlElement, str | None]],
                page_url: str) -> list[tuple[HtmlElement, str]]:
     """(anchor, canonical URL) of each link to the site among (anchor, href) pairs, in
     their order."""
+    return [(a, url) for a, url, _ in resolved_links(links, page_url)]
+
+
+_ABSOLUTE = ("https://", "http://")
+# The site's own links to an article, already canonical: most links of a page.
+# urls.canonicalize returns them unchanged and urls.is_article_url holds for them (a
+# lowercase slug is a case of its path pattern); this one pattern tells them apart at a
+# tenth of the cost of those two, which match the path patterns anew for each article
+# link no cache has seen yet (every page links new articles).
+_CANONICAL_ARTICLE = re.compile(r"https://langngheviet\.com\.vn/[a-z0-9-]*-\d+\.html?")
+
+
+def resolved_links(links: Iterable[tuple[HtmlElement, str | None]],
+                   page_url: str) -> list[tuple[HtmlElement, str, bool]]:
+    """(anchor, canonical URL, whether an article URL) of each link to the site among
+    (anchor, href) pairs, in their order."""
     found = []
+    fragment: tuple[str | None, bool] | None = None
     for a, raw in links:
-        href = urls.absolute(raw, page_url)
-        url = urls.canonicalize(href) if href else None
+        if raw is not None and raw.startswith(_ABSOLUTE):
+            # An absolute href resolves alike on every page: cached by itself.
+            url, article = _resolve_absolute(raw)
+        elif raw is not None and raw.lstrip().startswith("#"):
+            # A place in the page (tabs: "#tab-latest"): urljoin keeps the page URL's
+            # scheme, host, path and query, and canonicalize drops the fragment, so
+            # every such href resolves as the first (urljoin costs more than the rest).
+            if fragment is None:
+                fragment = _resolve(raw, page_url)
+            url, article = fragment
+        else:
+            url, article = _resolve(raw, page_url)
         if url:
-            found.append((a, url))
+            found.append((a, url, article))
     return found
+
+
+@lru_cache(maxsize=8192)  # menus and lists repeat the same links page after page
+def _resolve_absolute(href: str) -> tuple[str | None, bool]:
+    """_resolve of an absolute href (the page's URL plays no part)."""
+    if _CANONICAL_ARTICLE.fullmatch(href):
+        return href, True
+    url = urls.canonicalize(href.strip())  # what urls.absolute makes of it
+    return url, url is not None and urls.is_article_url(url)
+
+
+def _resolve(href: str | None, page_url: str) -> tuple[str | None, bool]:
+    """(canonical URL or None, whether an article URL) of a link's href on the page."""
+    resolved = urls.absolute(href, page_url)
+    url = urls.canonicalize(resolved) if resolved else None
+    return url, url is not None and urls.is_article_url(url)
 
 
 _BY_ID = etree.XPath("id($ident)")

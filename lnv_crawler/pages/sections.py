@@ -31,6 +31,7 @@ from .dom import (
     SHORT_TEXTS,
     ElementIndex,
     HtmlElement,
+    resolved_links,
     short_text,
     text_of,
 )
@@ -75,13 +76,6 @@ _WIDGET_CLASS_WORDS = re.compile("comment|binh-luan|sort|filter")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _METADATA = re.compile(r"lượt xem|lượt đọc|bình luận|views?\b|comments?\b", re.IGNORECASE)
 MAX_TAB_CHARS = 30
-_ABSOLUTE = ("https://", "http://")
-# The site's own links to an article, already canonical: most links of a page.
-# urls.canonicalize returns them unchanged and urls.is_article_url holds for them (a
-# lowercase slug is a case of its path pattern); this one pattern tells them apart at a
-# tenth of the cost of those two, which match the path patterns anew for each article
-# link no cache has seen yet (every page links new articles).
-_CANONICAL_ARTICLE = re.compile(r"https://langngheviet\.com\.vn/[a-z0-9-]*-\d+\.html?")
 
 
 def label_key(text: str) -> str:
@@ -93,46 +87,6 @@ def label_key(text: str) -> str:
 @lru_cache(maxsize=4096)  # the same short texts (menus, widgets) on every page
 def _label_key(text: str) -> str:
     return _LABEL_TRIM.sub("", normalize_text(text).lower())
-
-
-def site_links(links: list[tuple[HtmlElement, str | None]],
-               page_url: str) -> list[tuple[HtmlElement, str, bool]]:
-    """(anchor, canonical URL, whether an article URL) of each link to the site among
-    (anchor, href) pairs, in their order: dom.site_links with the article test."""
-    found = []
-    fragment: tuple[str | None, bool] | None = None
-    for a, raw in links:
-        if raw is not None and raw.startswith(_ABSOLUTE):
-            # An absolute href resolves alike on every page: cached by itself.
-            url, article = _resolve_absolute(raw)
-        elif raw is not None and raw.lstrip().startswith("#"):
-            # A place in the page (tabs: "#tab-latest"): urljoin keeps the page URL's
-            # scheme, host, path and query, and canonicalize drops the fragment, so
-            # every such href resolves as the first (urljoin costs more than the rest).
-            if fragment is None:
-                fragment = _resolve(raw, page_url)
-            url, article = fragment
-        else:
-            url, article = _resolve(raw, page_url)
-        if url:
-            found.append((a, url, article))
-    return found
-
-
-@lru_cache(maxsize=8192)  # menus and lists repeat the same links page after page
-def _resolve_absolute(href: str) -> tuple[str | None, bool]:
-    """_resolve of an absolute href (the page's URL plays no part)."""
-    if _CANONICAL_ARTICLE.fullmatch(href):
-        return href, True
-    url = urls.canonicalize(href.strip())  # what urls.absolute makes of it
-    return url, url is not None and urls.is_article_url(url)
-
-
-def _resolve(href: str | None, page_url: str) -> tuple[str | None, bool]:
-    """(canonical URL or None, whether an article URL) of a link's href on the page."""
-    resolved = urls.absolute(href, page_url)
-    url = urls.canonicalize(resolved) if resolved else None
-    return url, url is not None and urls.is_article_url(url)
 
 
 class ArticleLink(NamedTuple):  # a tuple: made for every article link of every page
@@ -170,7 +124,7 @@ class LinkLists:
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
         # Every link to the site, read once for the lists and the "Xem thêm" link.
-        self.site_links = site_links(index.links, page_url)
+        self.site_links = resolved_links(index.links, page_url)
         self.page = urls.canonicalize(page_url)
         # Items linking to the page itself are left out of the lists, but they are items:
         # their titles are no headings that end a list.
