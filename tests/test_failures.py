@@ -296,10 +296,22 @@ def test_the_first_signal_ends_the_run_within_seconds(tmp_path):
     assert sorted(first + [r["url"] for r in rest.records]) == EXPECTED
 
 
+def wait_for_a_new_request(state_server, timeout: float = 120) -> None:
+    """Until the server begins answering one more request than it had begun."""
+    deadline = time.monotonic() + timeout
+    begun = len(state_server.started_paths)
+    while len(state_server.started_paths) == begun:
+        assert time.monotonic() < deadline, "the crawl sent no further request"
+        time.sleep(0.01)
+
+
 def test_a_second_signal_exits_130_and_leaves_no_file(tmp_path):
     with serving(delay=3.0) as server:  # slow answers: the first stop waits for them
         proc = start_polite_crawl(tmp_path, server.base_url, delay="0")
         wait_for_records(server, 2)
+        # A request just sent keeps the first stop going for the server's 3 s: with
+        # none on the wire, the stop can end the run before the second signal comes.
+        wait_for_a_new_request(server)
         proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         proc.send_signal(signal.SIGTERM)

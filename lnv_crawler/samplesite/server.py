@@ -28,6 +28,7 @@ class SampleSiteHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
+        self.server.started_paths.append(self.path)
         if self.server.delay:
             time.sleep(self.server.delay)  # a slow site, for tests that stop a crawl midway
         file = page_path(path, self.server.root)
@@ -57,7 +58,8 @@ class SampleSiteServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), SampleSiteHandler)
         self.root = root
         self.delay = delay
-        self.requested_paths: list[str] = []
+        self.requested_paths: list[str] = []  # answered
+        self.started_paths: list[str] = []  # being answered or answered
 
     @property
     def base_url(self) -> str:
