@@ -57,6 +57,14 @@ class Stopper:
         for signum in SIGNALS:
             signal.signal(signum, self.on_signal)
 
+    def settle(self) -> None:
+        """The run is over, its files published: a signal now has nothing to stop or
+        abandon (abandon() would say "nothing written" of a written run), and during the
+        interpreter's teardown Python's default handler would kill the process, which
+        then reports -SIGTERM for a run that succeeded. It exits with the run's status."""
+        for signum in SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+
     def on_signal(self, signum: int, _frame: FrameType | None) -> None:
         if self.signalled:
             abandon(signum)

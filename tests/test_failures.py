@@ -325,6 +325,28 @@ def test_a_second_signal_exits_130_and_leaves_no_file(tmp_path):
     assert sorted(r["url"] for r in rerun.records) == EXPECTED
 
 
+def test_signals_after_the_run_change_neither_its_status_nor_its_files(tmp_path, sample_site):
+    """Two SIGTERMs after the crawl ended (the process tearing down) neither kill it
+    nor abandon a run already published."""
+    output = tmp_path / "out.jsonl"
+    command = crawl_command(output, "-a", f"base_url={sample_site.base_url}", "-a", "follow=0",
+                            "-a", f"start_urls={EXPECTED[0]}",
+                            settings={"LNV_STATE_DIR": str(tmp_path / "state")})
+    script = ("import os, signal, sys\n"
+              "from scrapy.cmdline import execute\n"
+              "try:\n    execute(sys.argv)\n"
+              "except SystemExit as end:\n"
+              "    os.kill(os.getpid(), signal.SIGTERM)\n"
+              "    os.kill(os.getpid(), signal.SIGTERM)\n"
+              "    raise\n")
+    result = subprocess.run([sys.executable, "-c", script, *command[3:]], cwd=PROJECT,
+                            capture_output=True, text=True, timeout=CRAWL_TIMEOUT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "abandoned" not in result.stderr
+    assert read_urls(output) == [EXPECTED[0]]
+    assert recorded(tmp_path / "state") == {EXPECTED[0]}
+
+
 def test_partial_files_of_dead_runs_are_removed_by_the_next_run(tmp_path, sample_site):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)

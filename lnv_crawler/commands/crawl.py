@@ -58,9 +58,11 @@ class Command(ScrapyCrawl):
 
     def _crawl(self, spider_name: str, opts: argparse.Namespace) -> int:
         crawler = self._create_crawler(spider_name)
-        Stopper(crawler).install()
+        stopper = Stopper(crawler)
+        stopper.install()
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start(install_signal_handlers=False)
+        stopper.settle()
         if self.crawler_process.bootstrap_failed:
             return EXIT_FAILED
         status = crawler.stats.get_value("lnv/exit_status") or 0
