@@ -165,7 +165,10 @@ class LinkLists:
 
     def _article_anchors(self) -> tuple[list[ArticleLink], list[ArticleLink]]:
         """(article links outside the body, links of the related boxes inside it)."""
-        found = [ArticleLink(self.order[a], a, url) for a, url, article in self.site_links
+        # tuple.__new__ makes the ArticleLink in C: ArticleLink(...) runs NamedTuple's
+        # __new__, a Python function, for each of a page's dozens of article links.
+        make, order = tuple.__new__, self.order
+        found = [make(ArticleLink, (order[a], a, url)) for a, url, article in self.site_links
                  if article and url != self.page]
         if self.content is None:
             return found, []
@@ -220,15 +223,15 @@ class LinkLists:
     def _boundaries(self, start: int) -> Iterator[int]:
         """Positions where a list ends: every heading, known or not, that is not part
         of a list item (an item's own title holds its link); those after start at least
-        (the position first: cheaper than the rest)."""
+        (the position first, then whether it holds an article link, as most after the
+        first heading are items' titles: cheaper than the rest)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
         for el in self._heading_like():
-            if self.order[el] <= start or el in inside_headings or _inside_tag(el, "li") or (
-                    short_text(el, 60) is None):
+            if self.order[el] <= start or el in inside_headings or self._links_in(el) or (
+                    _inside_tag(el, "li") or short_text(el, 60) is None):
                 continue
-            if not self._links_in(el) and not self._links_to_page(el) and (
-                    not self._is_item_part(el)):
+            if not self._links_to_page(el) and not self._is_item_part(el):
                 yield self.order[el]
         yield from self._labels(start)
 
@@ -372,8 +375,9 @@ class LinkLists:
         """The tab marked active/selected/current, else the first one."""
         for tab in tabs:
             for el in (tab.element, *tab.element.iterdescendants()):
-                marks = f"{el.get('class', '')} {el.get('aria-selected', '')}".lower()
-                if _ACTIVE.search(marks):
+                # Each value on its own: the words are whole words, and no word runs on
+                # from one value into the other (they were read joined by a space).
+                if _is_active_mark(el.get("class")) or _is_active_mark(el.get("aria-selected")):
                     return tab
         return tabs[0]
 
@@ -412,13 +416,19 @@ class LinkLists:
         common = next(box for box in (links[0].anchor, *links[0].anchor.iterancestors())
                       if self._contains(box, last))
         panes: dict[HtmlElement, list[ArticleLink]] = {}
+        child = None
         for link in links:
-            child = link.anchor
-            while child is not common and child.getparent() is not common:
-                child = child.getparent()
-            if child is common:
-                return None  # the link is the common box itself
+            # The links of one pane follow each other: the pane of the one before, if
+            # it holds this one too, without a climb from the link.
+            if child is None or not self.order[child] <= link.position <= self._end(child):
+                child = link.anchor
+                while child is not common and child.getparent() is not common:
+                    child = child.getparent()
+                if child is common:
+                    return None  # the link is the common box itself
             panes.setdefault(child, []).append(link)
+            if len(panes) > count:
+                return None  # more panes than tabs, whatever the links after
         return list(panes.values()) if len(panes) == count else None
 
     # -- items -----------------------------------------------------------
@@ -494,12 +504,14 @@ class LinkLists:
             if links:
                 near = _nearest_elsewhere(links, positions, at, first.url)
                 before, after = max(before, near[0]), min(after, near[1])
-        box = None
-        for ancestor in first.anchor.iterancestors():
+        # getparent() and not iterancestors(): the climb stops after two or three steps,
+        # and lxml's iterator costs more to make than those.
+        box, ancestor = None, first.anchor.getparent()
+        while ancestor is not None:
             if ancestor is self.content or self.order[ancestor] <= before or (
                     self._end(ancestor) >= after):
                 break
-            box = ancestor
+            box, ancestor = ancestor, ancestor.getparent()
         return box
 
     def more_url(self) -> str | None:
@@ -580,6 +592,11 @@ def _quick_text(el: HtmlElement) -> str:
         if child.tag == "img" and not child.tail and not child.text and not len(child):
             return ""
     return text_of(el)
+
+
+def _is_active_mark(value: str | None) -> bool:
+    """Whether a tab's class or aria-selected value marks it active."""
+    return value is not None and _ACTIVE.search(value.lower()) is not None
 
 
 def _section_of(start: int, end: int,
