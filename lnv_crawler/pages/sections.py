@@ -18,7 +18,6 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -68,6 +67,7 @@ _BOX_LABELS = frozenset({*SECTION_LABELS, *MORE_LABELS, "đọc thêm", "mời x
 _LABEL_TRIM = re.compile(r"^[\s:»›>\-–|•]+|[\s:»›>\-–|•]+$")
 _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
+_TAB_ATTR_SET = frozenset(_TAB_ATTRS)
 _ACTIVE = re.compile(r"\b(?:active|selected|current|true)\b")
 # Widgets whose words are not list headings ("Sắp xếp: Mới nhất | Quan tâm nhất").
 _WIDGET_TAGS = frozenset({"form", "select", "option", "button"})
@@ -101,8 +101,7 @@ def labelled_texts(root: HtmlElement) -> list[tuple[str, str]]:
     return [(node, label_key(node)) for node in SHORT_TEXTS(root)]
 
 
-@dataclass(frozen=True)
-class Tab:
+class Tab(NamedTuple):  # a tuple: a frozen dataclass costs several times that to make
     """A heading, or one tab of a tab bar; section is None for tabs we do not keep."""
 
     element: HtmlElement
@@ -334,6 +333,8 @@ class LinkLists:
             if el is None or not isinstance(el.tag, str):
                 continue
             present = el.keys()  # one read of the names, not one per attribute asked
+            if _TAB_ATTR_SET.isdisjoint(present):  # most: one test in C, not six
+                continue
             for attr in _TAB_ATTRS:
                 if attr not in present:
                     continue
@@ -613,12 +614,14 @@ def _in_widget(el: HtmlElement) -> bool:
     """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
     ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
     one walk up (the XPath costs libxml2 several times that)."""
-    for box in (el, *el.iterancestors()):
+    box = el
+    while box is not None:  # getparent(): no tuple of the ancestors from an iterator
         if box.tag in _WIDGET_TAGS or "comment" in (box.get("id") or ""):
             return True
         cls = box.get("class")
         if cls and _WIDGET_CLASS_WORDS.search(cls):
             return True
+        box = box.getparent()
     return False
 
 
