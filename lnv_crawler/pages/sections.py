@@ -122,6 +122,7 @@ class LinkLists:
         self.order = index.order
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
+        self._widgets: dict[HtmlElement, bool] = {}  # _in_widget's answers
         # Every link to the site, read once for the lists and the "Xem thêm" link.
         self.site_links = resolved_links(index.links, page_url)
         self.page = urls.canonicalize(page_url)
@@ -202,10 +203,24 @@ class LinkLists:
                 element = element.getparent()
             element = self._widest_with_same_text(element, key)
             if (element is None or self._contains(self.content, element)
-                    or _in_widget(element)):
+                    or self._in_widget(element)):
                 continue
             headings.setdefault(element, section)
         return dict(sorted(headings.items(), key=lambda item: self.order[item[0]]))
+
+    def _in_widget(self, el: HtmlElement) -> bool:
+        """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
+        ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
+        a walk up (the XPath costs libxml2 several times that) that stops at an element
+        asked before: a page's headings share most of their ancestors."""
+        chain = []
+        while el is not None and el not in self._widgets:
+            chain.append(el)
+            el = el.getparent()
+        inside = el is not None and self._widgets[el]
+        for box in reversed(chain):
+            inside = self._widgets[box] = inside or _is_widget(box)
+        return inside
 
     @staticmethod
     def _widest_with_same_text(element: HtmlElement | None, key: str) -> HtmlElement | None:
@@ -245,12 +260,18 @@ class LinkLists:
     def _labels(self, start: int) -> Iterator[int]:
         """Short texts without links right before a box of several article links: the
         label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>); those
-        in elements after start at least (a label is the element or a wrapper of it)."""
-        for node, _ in self.short_texts:
+        in elements after start at least (a label is the element or a wrapper of it),
+        in no particular order."""
+        # An element's own text (not a tail) comes in the order of the elements: from
+        # the last back to the first one in an element at or before start, rather than a
+        # look at each text before it (most of a page's come before its first list).
+        for node, _ in reversed(self.short_texts):
             if node.is_tail or not node.strip():
                 continue
             el = node.getparent()
-            if self.order[el] <= start or el.tag == "a" or self._contains(self.content, el):
+            if self.order[el] <= start:
+                break
+            if el.tag == "a" or self._contains(self.content, el):
                 continue
             # Up from the text through wrappers of it alone (<div><b>Label</b></div>),
             # by structure: reading texts costs more than the few labels there are.
@@ -610,19 +631,12 @@ def _section_of(start: int, end: int,
     return None
 
 
-def _in_widget(el: HtmlElement) -> bool:
-    """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
-    ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
-    one walk up (the XPath costs libxml2 several times that)."""
-    box = el
-    while box is not None:  # getparent(): no tuple of the ancestors from an iterator
-        if box.tag in _WIDGET_TAGS or "comment" in (box.get("id") or ""):
-            return True
-        cls = box.get("class")
-        if cls and _WIDGET_CLASS_WORDS.search(cls):
-            return True
-        box = box.getparent()
-    return False
+def _is_widget(box: HtmlElement) -> bool:
+    """A form control or a comment, sort or filter box (see LinkLists._in_widget)."""
+    if box.tag in _WIDGET_TAGS or "comment" in (box.get("id") or ""):
+        return True
+    cls = box.get("class")
+    return bool(cls and _WIDGET_CLASS_WORDS.search(cls))
 
 
 def _holds_tag(el: HtmlElement, tag: str) -> bool:
