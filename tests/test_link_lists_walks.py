@@ -6,8 +6,8 @@ from __future__ import annotations
 from lxml import etree
 from test_page_helpers import _pages
 
-from lnv_crawler.pages.dom import ElementIndex
-from lnv_crawler.pages.sections import LinkLists
+from lnv_crawler.pages.dom import ElementIndex, short_text
+from lnv_crawler.pages.sections import LinkLists, label_key
 
 PAGE = "https://langngheviet.com.vn/khuyen-cong-hai-duong-ho-tro-28469.html"
 WIDGET = etree.XPath(
@@ -37,3 +37,11 @@ def test_element_texts_come_in_element_order() -> None:
         positions = [lists.order[node.getparent()] for node, _ in lists.short_texts
                      if not node.is_tail]
         assert positions == sorted(set(positions))
+
+
+def test_text_key_is_the_label_key_of_the_short_text() -> None:
+    for root in _pages():
+        lists = LinkLists(root, PAGE, ElementIndex(root))
+        for el in [*lists.order, *lists.order]:  # the second time from what was kept
+            text = short_text(el, 40) if el.tag not in ("body", "html") else None
+            assert lists._text_key(el) == (label_key(text) if text is not None else None), el

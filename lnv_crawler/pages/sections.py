@@ -123,6 +123,7 @@ class LinkLists:
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
         self._widgets: dict[HtmlElement, bool] = {}  # _in_widget's answers
+        self._text_keys: dict[HtmlElement, str | None] = {}  # _text_key's answers
         # Every link to the site, read once for the lists and the "Xem thêm" link.
         self.site_links = resolved_links(index.links, page_url)
         self.page = urls.canonicalize(page_url)
@@ -222,17 +223,23 @@ class LinkLists:
             inside = self._widgets[box] = inside or _is_widget(box)
         return inside
 
-    @staticmethod
-    def _widest_with_same_text(element: HtmlElement | None, key: str) -> HtmlElement | None:
+    def _widest_with_same_text(self, element: HtmlElement | None,
+                               key: str) -> HtmlElement | None:
         """<h3><a>Tin khác</a></h3> is one heading: climb while the text stays the label
         (key: the label's label_key)."""
-        while element is not None and element.getparent() is not None:
-            parent = element.getparent()
-            text = short_text(parent, 40) if parent.tag not in ("body", "html") else None
-            if text is None or label_key(text) != key:
-                break
-            element = parent
+        parent = element.getparent() if element is not None else None
+        while parent is not None and self._text_key(parent) == key:
+            element, parent = parent, parent.getparent()
         return element
+
+    def _text_key(self, el: HtmlElement) -> str | None:
+        """label_key of el's short text (40 characters), None for a longer text or the
+        body; kept by element: the tabs of one bar, the headings of one box, climb into
+        the same ones."""
+        if el not in self._text_keys:
+            text = short_text(el, 40) if el.tag not in ("body", "html") else None
+            self._text_keys[el] = label_key(text) if text is not None else None
+        return self._text_keys[el]
 
     def _boundaries(self, start: int) -> Iterator[int]:
         """Positions where a list ends: every heading, known or not, that is not part
@@ -381,8 +388,13 @@ class LinkLists:
 
     def _unit_lists(self, tabs: list[Tab]) -> list[tuple[str, list[ArticleLink]]]:
         kept = [t for t in tabs if t.section]
-        panes = [self._tab_pane(t.element) for t in kept]
-        if all(pane is not None for pane in panes):
+        panes = []
+        for tab in kept:  # up to the first tab without a pane: then none is used
+            pane = self._tab_pane(tab.element)
+            if pane is None:
+                break
+            panes.append(pane)
+        else:
             return [(t.section, self._links_in(p)) for t, p in zip(kept, panes, strict=True)]
         following = self._following_links(tabs)
         split = self._split_panes(following, len(tabs)) if len(tabs) > 1 else [following]
