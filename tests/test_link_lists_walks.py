@@ -45,3 +45,13 @@ def test_text_key_is_the_label_key_of_the_short_text() -> None:
         for el in [*lists.order, *lists.order]:  # the second time from what was kept
             text = short_text(el, 40) if el.tag not in ("body", "html") else None
             assert lists._text_key(el) == (label_key(text) if text is not None else None), el
+
+
+def test_holds_article_link_is_links_in() -> None:
+    held = 0
+    for root in _pages():
+        lists = LinkLists(root, PAGE, ElementIndex(root))
+        for el, at in lists.order.items():
+            assert lists._holds_article_link(el, at) == bool(lists._links_in(el)), el
+            held += bool(lists._links_in(el))
+    assert held > 1000

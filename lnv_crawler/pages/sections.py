@@ -249,12 +249,22 @@ class LinkLists:
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
         for el in self._heading_like():
-            if self.order[el] <= start or el in inside_headings or self._links_in(el) or (
+            at = self.order[el]
+            if at <= start or el in inside_headings or self._holds_article_link(el, at) or (
                     _inside_tag(el, "li") or short_text(el, 60) is None):
                 continue
             if not self._links_to_page(el) and not self._is_item_part(el):
-                yield self.order[el]
+                yield at
         yield from self._labels(start)
+
+    def _holds_article_link(self, el: HtmlElement, at: int) -> bool:
+        """Whether el (at position at) holds an article link: at a glance when the first
+        one after it is its child (an item's title), as _links_in otherwise (that needs
+        the position of el's end)."""
+        after = bisect_right(self.positions, at)
+        if after < len(self.anchors) and self.anchors[after].anchor.getparent() is el:
+            return True
+        return bool(self._links_in(el))
 
     def _heading_like(self) -> list[HtmlElement]:
         """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
