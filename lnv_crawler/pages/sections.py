@@ -214,7 +214,7 @@ class LinkLists:
         ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
         a walk up (the XPath costs libxml2 several times that) that stops at an element
         asked before: a page's headings share most of their ancestors."""
-        chain = []
+        chain: list[HtmlElement] = []
         while el is not None and el not in self._widgets:
             chain.append(el)
             el = el.getparent()
@@ -398,7 +398,7 @@ class LinkLists:
 
     def _unit_lists(self, tabs: list[Tab]) -> list[tuple[str, list[ArticleLink]]]:
         kept = [t for t in tabs if t.section]
-        panes = []
+        panes: list[HtmlElement] = []
         for tab in kept:  # up to the first tab without a pane: then none is used
             pane = self._tab_pane(tab.element)
             if pane is None:
