@@ -18,7 +18,6 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -68,6 +67,7 @@ _BOX_LABELS = frozenset({*SECTION_LABELS, *MORE_LABELS, "đọc thêm", "mời x
 _LABEL_TRIM = re.compile(r"^[\s:»›>\-–|•]+|[\s:»›>\-–|•]+$")
 _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
+_TAB_ATTR_SET = frozenset(_TAB_ATTRS)
 _ACTIVE = re.compile(r"\b(?:active|selected|current|true)\b")
 # Widgets whose words are not list headings ("Sắp xếp: Mới nhất | Quan tâm nhất").
 _WIDGET_TAGS = frozenset({"form", "select", "option", "button"})
@@ -101,8 +101,7 @@ def labelled_texts(root: HtmlElement) -> list[tuple[str, str]]:
     return [(node, label_key(node)) for node in SHORT_TEXTS(root)]
 
 
-@dataclass(frozen=True)
-class Tab:
+class Tab(NamedTuple):  # a tuple: a frozen dataclass costs several times that to make
     """A heading, or one tab of a tab bar; section is None for tabs we do not keep."""
 
     element: HtmlElement
@@ -123,6 +122,8 @@ class LinkLists:
         self.order = index.order
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
+        self._widgets: dict[HtmlElement, bool] = {}  # _in_widget's answers
+        self._text_keys: dict[HtmlElement, str | None] = {}  # _text_key's answers
         # Every link to the site, read once for the lists and the "Xem thêm" link.
         self.site_links = resolved_links(index.links, page_url)
         self.page = urls.canonicalize(page_url)
@@ -165,7 +166,10 @@ class LinkLists:
 
     def _article_anchors(self) -> tuple[list[ArticleLink], list[ArticleLink]]:
         """(article links outside the body, links of the related boxes inside it)."""
-        found = [ArticleLink(self.order[a], a, url) for a, url, article in self.site_links
+        # tuple.__new__ makes the ArticleLink in C: ArticleLink(...) runs NamedTuple's
+        # __new__, a Python function, for each of a page's dozens of article links.
+        make, order = tuple.__new__, self.order
+        found = [make(ArticleLink, (order[a], a, url)) for a, url, article in self.site_links
                  if article and url != self.page]
         if self.content is None:
             return found, []
@@ -200,37 +204,67 @@ class LinkLists:
                 element = element.getparent()
             element = self._widest_with_same_text(element, key)
             if (element is None or self._contains(self.content, element)
-                    or _in_widget(element)):
+                    or self._in_widget(element)):
                 continue
             headings.setdefault(element, section)
         return dict(sorted(headings.items(), key=lambda item: self.order[item[0]]))
 
-    @staticmethod
-    def _widest_with_same_text(element: HtmlElement | None, key: str) -> HtmlElement | None:
+    def _in_widget(self, el: HtmlElement) -> bool:
+        """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
+        ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
+        a walk up (the XPath costs libxml2 several times that) that stops at an element
+        asked before: a page's headings share most of their ancestors."""
+        chain: list[HtmlElement] = []
+        while el is not None and el not in self._widgets:
+            chain.append(el)
+            el = el.getparent()
+        inside = el is not None and self._widgets[el]
+        for box in reversed(chain):
+            inside = self._widgets[box] = inside or _is_widget(box)
+        return inside
+
+    def _widest_with_same_text(self, element: HtmlElement | None,
+                               key: str) -> HtmlElement | None:
         """<h3><a>Tin khác</a></h3> is one heading: climb while the text stays the label
         (key: the label's label_key)."""
-        while element is not None and element.getparent() is not None:
-            parent = element.getparent()
-            text = short_text(parent, 40) if parent.tag not in ("body", "html") else None
-            if text is None or label_key(text) != key:
-                break
-            element = parent
+        parent = element.getparent() if element is not None else None
+        while parent is not None and self._text_key(parent) == key:
+            element, parent = parent, parent.getparent()
         return element
+
+    def _text_key(self, el: HtmlElement) -> str | None:
+        """label_key of el's short text (40 characters), None for a longer text or the
+        body; kept by element: the tabs of one bar, the headings of one box, climb into
+        the same ones."""
+        if el not in self._text_keys:
+            text = short_text(el, 40) if el.tag not in ("body", "html") else None
+            self._text_keys[el] = label_key(text) if text is not None else None
+        return self._text_keys[el]
 
     def _boundaries(self, start: int) -> Iterator[int]:
         """Positions where a list ends: every heading, known or not, that is not part
         of a list item (an item's own title holds its link); those after start at least
-        (the position first: cheaper than the rest)."""
+        (the position first, then whether it holds an article link, as most after the
+        first heading are items' titles: cheaper than the rest)."""
         yield from (self.order[h] for h in self.headings)
         inside_headings = {el for h in self.headings for el in h.iter()}
         for el in self._heading_like():
-            if self.order[el] <= start or el in inside_headings or _inside_tag(el, "li") or (
-                    short_text(el, 60) is None):
+            at = self.order[el]
+            if at <= start or el in inside_headings or self._holds_article_link(el, at) or (
+                    _inside_tag(el, "li") or short_text(el, 60) is None):
                 continue
-            if not self._links_in(el) and not self._links_to_page(el) and (
-                    not self._is_item_part(el)):
-                yield self.order[el]
+            if not self._links_to_page(el) and not self._is_item_part(el):
+                yield at
         yield from self._labels(start)
+
+    def _holds_article_link(self, el: HtmlElement, at: int) -> bool:
+        """Whether el (at position at) holds an article link: at a glance when the first
+        one after it is its child (an item's title), as _links_in otherwise (that needs
+        the position of el's end)."""
+        after = bisect_right(self.positions, at)
+        if after < len(self.anchors) and self.anchors[after].anchor.getparent() is el:
+            return True
+        return bool(self._links_in(el))
 
     def _heading_like(self) -> list[HtmlElement]:
         """//h1 | … | //h6 | //*[contains(@class, "title") or contains(@class, "heading")],
@@ -243,12 +277,18 @@ class LinkLists:
     def _labels(self, start: int) -> Iterator[int]:
         """Short texts without links right before a box of several article links: the
         label of a list, known or not ("Bài viết cùng tác giả" in a bare <div>); those
-        in elements after start at least (a label is the element or a wrapper of it)."""
-        for node, _ in self.short_texts:
+        in elements after start at least (a label is the element or a wrapper of it),
+        in no particular order."""
+        # An element's own text (not a tail) comes in the order of the elements: from
+        # the last back to the first one in an element at or before start, rather than a
+        # look at each text before it (most of a page's come before its first list).
+        for node, _ in reversed(self.short_texts):
             if node.is_tail or not node.strip():
                 continue
             el = node.getparent()
-            if self.order[el] <= start or el.tag == "a" or self._contains(self.content, el):
+            if self.order[el] <= start:
+                break
+            if el.tag == "a" or self._contains(self.content, el):
                 continue
             # Up from the text through wrappers of it alone (<div><b>Label</b></div>),
             # by structure: reading texts costs more than the few labels there are.
@@ -331,6 +371,8 @@ class LinkLists:
             if el is None or not isinstance(el.tag, str):
                 continue
             present = el.keys()  # one read of the names, not one per attribute asked
+            if _TAB_ATTR_SET.isdisjoint(present):  # most: one test in C, not six
+                continue
             for attr in _TAB_ATTRS:
                 if attr not in present:
                     continue
@@ -356,8 +398,13 @@ class LinkLists:
 
     def _unit_lists(self, tabs: list[Tab]) -> list[tuple[str, list[ArticleLink]]]:
         kept = [t for t in tabs if t.section]
-        panes = [self._tab_pane(t.element) for t in kept]
-        if all(pane is not None for pane in panes):
+        panes: list[HtmlElement] = []
+        for tab in kept:  # up to the first tab without a pane: then none is used
+            pane = self._tab_pane(tab.element)
+            if pane is None:
+                break
+            panes.append(pane)
+        else:
             return [(t.section, self._links_in(p)) for t, p in zip(kept, panes, strict=True)]
         following = self._following_links(tabs)
         split = self._split_panes(following, len(tabs)) if len(tabs) > 1 else [following]
@@ -372,8 +419,9 @@ class LinkLists:
         """The tab marked active/selected/current, else the first one."""
         for tab in tabs:
             for el in (tab.element, *tab.element.iterdescendants()):
-                marks = f"{el.get('class', '')} {el.get('aria-selected', '')}".lower()
-                if _ACTIVE.search(marks):
+                # Each value on its own: the words are whole words, and no word runs on
+                # from one value into the other (they were read joined by a space).
+                if _is_active_mark(el.get("class")) or _is_active_mark(el.get("aria-selected")):
                     return tab
         return tabs[0]
 
@@ -412,13 +460,19 @@ class LinkLists:
         common = next(box for box in (links[0].anchor, *links[0].anchor.iterancestors())
                       if self._contains(box, last))
         panes: dict[HtmlElement, list[ArticleLink]] = {}
+        child = None
         for link in links:
-            child = link.anchor
-            while child is not common and child.getparent() is not common:
-                child = child.getparent()
-            if child is common:
-                return None  # the link is the common box itself
+            # The links of one pane follow each other: the pane of the one before, if
+            # it holds this one too, without a climb from the link.
+            if child is None or not self.order[child] <= link.position <= self._end(child):
+                child = link.anchor
+                while child is not common and child.getparent() is not common:
+                    child = child.getparent()
+                if child is common:
+                    return None  # the link is the common box itself
             panes.setdefault(child, []).append(link)
+            if len(panes) > count:
+                return None  # more panes than tabs, whatever the links after
         return list(panes.values()) if len(panes) == count else None
 
     # -- items -----------------------------------------------------------
@@ -494,12 +548,14 @@ class LinkLists:
             if links:
                 near = _nearest_elsewhere(links, positions, at, first.url)
                 before, after = max(before, near[0]), min(after, near[1])
-        box = None
-        for ancestor in first.anchor.iterancestors():
+        # getparent() and not iterancestors(): the climb stops after two or three steps,
+        # and lxml's iterator costs more to make than those.
+        box, ancestor = None, first.anchor.getparent()
+        while ancestor is not None:
             if ancestor is self.content or self.order[ancestor] <= before or (
                     self._end(ancestor) >= after):
                 break
-            box = ancestor
+            box, ancestor = ancestor, ancestor.getparent()
         return box
 
     def more_url(self) -> str | None:
@@ -582,6 +638,11 @@ def _quick_text(el: HtmlElement) -> str:
     return text_of(el)
 
 
+def _is_active_mark(value: str | None) -> bool:
+    """Whether a tab's class or aria-selected value marks it active."""
+    return value is not None and _ACTIVE.search(value.lower()) is not None
+
+
 def _section_of(start: int, end: int,
                 spans: list[tuple[int, int, HtmlElement, str]]) -> str | None:
     """The section of the heading that is a tab (from position start to end), inside it or
@@ -592,17 +653,12 @@ def _section_of(start: int, end: int,
     return None
 
 
-def _in_widget(el: HtmlElement) -> bool:
-    """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
-    ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
-    one walk up (the XPath costs libxml2 several times that)."""
-    for box in (el, *el.iterancestors()):
-        if box.tag in _WIDGET_TAGS or "comment" in (box.get("id") or ""):
-            return True
-        cls = box.get("class")
-        if cls and _WIDGET_CLASS_WORDS.search(cls):
-            return True
-    return False
+def _is_widget(box: HtmlElement) -> bool:
+    """A form control or a comment, sort or filter box (see LinkLists._in_widget)."""
+    if box.tag in _WIDGET_TAGS or "comment" in (box.get("id") or ""):
+        return True
+    cls = box.get("class")
+    return bool(cls and _WIDGET_CLASS_WORDS.search(cls))
 
 
 def _holds_tag(el: HtmlElement, tag: str) -> bool:
