@@ -113,6 +113,13 @@ def has_text(el: HtmlElement) -> bool:
     return _read(el, 0)[1] < 0
 
 
+def text_exceeds(el: HtmlElement, limit: int) -> bool:
+    """Whether an element's text pieces, each stripped, add up to more than limit
+    characters: then short_text(el, limit), or of any element holding el, is None. Stops
+    there: cheap on a whole body."""
+    return _read(el, limit)[1] < 0
+
+
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """Normalized text of an element if at most `limit` characters long, else None,
     without reading more of a large element than that."""
@@ -206,7 +213,18 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
 # once per page for the link lists and the tags. descendant::text() and not //text():
 # libxml2 then tests the nodes in one set, not in one small set per parent element.
 SHORT_TEXTS = etree.XPath("//body/descendant::text()[string-length(normalize-space()) < 25]")
+# The same outside one element (the article's body, most of the page's text, which the
+# predicate reads): the body's text nodes are left alone, the rest of <body> as above.
+# <body> tested first: the head's scripts cost the length predicate more.
+_SHORT_AROUND = etree.XPath(
+    "preceding::text()[ancestor::body][string-length(normalize-space()) < 25]"
+    " | following::text()[ancestor::body][string-length(normalize-space()) < 25]")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def short_texts_around(el: HtmlElement) -> list[str]:
+    """SHORT_TEXTS of the page but those inside el, in page order."""
+    return _SHORT_AROUND(el)
 
 
 def xpath_length(text: str) -> int:
