@@ -195,20 +195,25 @@ class ArticlePage:
         label (sections' _widest_with_same_text), which no element holding such a body
         does. The body holds most of a page's text, which SHORT_TEXTS reads in full.
         The tags' labels inside the body: _body_tag_labels."""
-        if not self._body_outgrows_headings:
+        around = self._short_texts_around_body
+        if around is None:
             return labelled_texts(self.root)
-        return [(node, label_key(node)) for node in short_texts_around(self.content)]
+        return [(node, label_key(node)) for node in around]
 
     @cached_property
-    def _body_outgrows_headings(self) -> bool:
-        return self.content is not None and text_exceeds(self.content, _MAX_HEADING_TEXT)
+    def _short_texts_around_body(self) -> list[str] | None:
+        """dom.short_texts_around the body, if the body's text is longer than any list
+        heading (and the body lies inside <body>)."""
+        if self.content is None or not text_exceeds(self.content, _MAX_HEADING_TEXT):
+            return None
+        return short_texts_around(self.content)
 
     @cached_property
     def _body_tag_labels(self) -> list[str]:
         """The texts inside the body that _short_texts leaves out and that may be a tag
         box's label (shorter than 16). Without a link in the body, only its own text
         nodes: the box of a label further in lies inside the body, and so do its links."""
-        if not self._body_outgrows_headings:
+        if self._short_texts_around_body is None:
             return []
         if next(self.content.iter("a"), None) is None:
             return _OWN_TAG_LABEL_TEXTS(self.content)

@@ -214,17 +214,27 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
 # libxml2 then tests the nodes in one set, not in one small set per parent element.
 SHORT_TEXTS = etree.XPath("//body/descendant::text()[string-length(normalize-space()) < 25]")
 # The same outside one element (the article's body, most of the page's text, which the
-# predicate reads): the body's text nodes are left alone, the rest of <body> as above.
-# <body> tested first: the head's scripts cost the length predicate more.
-_SHORT_AROUND = etree.XPath(
-    "preceding::text()[ancestor::body][string-length(normalize-space()) < 25]"
-    " | following::text()[ancestor::body][string-length(normalize-space()) < 25]")
+# predicate reads), from the elements beside it and beside each of its ancestors (their
+# text nodes) and from the ancestors' own text nodes: a test of every text node's
+# ancestors for <body>, and the predicate over the head's scripts, cost more.
+_SHORT_BESIDE = etree.XPath("$beside/descendant::text()[string-length(normalize-space()) < 25]"
+                            " | $around/text()[string-length(normalize-space()) < 25]")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
-def short_texts_around(el: HtmlElement) -> list[str]:
-    """SHORT_TEXTS of the page but those inside el, in page order."""
-    return _SHORT_AROUND(el)
+def short_texts_around(el: HtmlElement) -> list[str] | None:
+    """SHORT_TEXTS of the page but those inside el, in page order; None when el is not
+    inside <body>."""
+    around: list[HtmlElement] = []  # el's ancestors up to <body>
+    beside: list[HtmlElement] = []  # their other children
+    inner = el
+    for up in el.iterancestors():
+        around.append(up)
+        beside.extend(child for child in up if child is not inner)
+        if up.tag == "body":
+            return _SHORT_BESIDE(el, beside=beside, around=around)
+        inner = up
+    return None
 
 
 def xpath_length(text: str) -> int:
