@@ -640,10 +640,11 @@ class ArticlePage:
 
     def _menu_alias_links(self) -> list[HtmlElement]:
         """The links in `li.menu-alias` items (//li[contains(@class, "menu-alias")]//a),
-        read by tag name: that XPath scans every element's class."""
+        from the element index's classes: that XPath scans every element's class, and
+        so did a walk of every <li>."""
         found: dict[HtmlElement, None] = {}  # a nested item's links once, in page order
-        for li in self.root.iter("li"):
-            if "menu-alias" in li.get("class", ""):
+        for li in self.index.with_class("menu-alias"):
+            if li.tag == "li":
                 found.update(dict.fromkeys(li.iter("a")))
         return list(found)
 
