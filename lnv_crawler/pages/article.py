@@ -34,10 +34,12 @@ from .dom import (
     ld_value,
     parse_html,
     short_text,
+    short_texts_around,
+    text_exceeds,
     text_of,
     xpath_shorter,
 )
-from .sections import LinkLists, labelled_texts
+from .sections import LinkLists, label_key, labelled_texts
 
 _ARTICLE_TYPES = ("newsarticle", "article", "reportagenewsarticle", "blogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "webpage")
@@ -79,6 +81,12 @@ _IN_ITEM = etree.XPath("ancestor::li")
 # The words of a tag box's label ("Tags:", "Từ khóa:"): also what sections.label_key
 # makes of such a label, checked before the pattern.
 _TAG_LABEL_KEYS = frozenset({"tag", "tags", "từ khóa", "từ khoá", "chủ đề", "keyword", "keywords"})
+# A tag box's label inside the body (xpath_shorter(label, 16), as for the others): in
+# its whole text, or only among the body's own text nodes.
+_TAG_LABEL_TEXTS = etree.XPath("descendant::text()[string-length(normalize-space()) < 16]")
+_OWN_TAG_LABEL_TEXTS = etree.XPath("text()[string-length(normalize-space()) < 16]")
+# sections' _widest_with_same_text reads a heading's wider elements up to this length.
+_MAX_HEADING_TEXT = 40
 _TAG_LABEL = re.compile(rf"^(?:{'|'.join(sorted(_TAG_LABEL_KEYS))})\s*:?\s*$", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
@@ -181,7 +189,35 @@ class ArticlePage:
 
     @cached_property
     def _short_texts(self) -> list[tuple[str, str]]:  # for the tags and the link lists
-        return labelled_texts(self.root)
+        """dom.SHORT_TEXTS with their label_key, but those inside a body whose text is
+        longer than any list heading: the link lists skip a heading or label inside the
+        body, and a heading grows out of its element only while the text stays the
+        label (sections' _widest_with_same_text), which no element holding such a body
+        does. The body holds most of a page's text, which SHORT_TEXTS reads in full.
+        The tags' labels inside the body: _body_tag_labels."""
+        around = self._short_texts_around_body
+        if around is None:
+            return labelled_texts(self.root)
+        return [(node, label_key(node)) for node in around]
+
+    @cached_property
+    def _short_texts_around_body(self) -> list[str] | None:
+        """dom.short_texts_around the body, if the body's text is longer than any list
+        heading (and the body lies inside <body>)."""
+        if self.content is None or not text_exceeds(self.content, _MAX_HEADING_TEXT):
+            return None
+        return short_texts_around(self.content)
+
+    @cached_property
+    def _body_tag_labels(self) -> list[str]:
+        """The texts inside the body that _short_texts leaves out and that may be a tag
+        box's label (shorter than 16). Without a link in the body, only its own text
+        nodes: the box of a label further in lies inside the body, and so do its links."""
+        if self._short_texts_around_body is None:
+            return []
+        if next(self.content.iter("a"), None) is None:
+            return _OWN_TAG_LABEL_TEXTS(self.content)
+        return _TAG_LABEL_TEXTS(self.content)
 
     @cached_property
     def meta(self) -> MetaTags:
@@ -604,10 +640,11 @@ class ArticlePage:
 
     def _menu_alias_links(self) -> list[HtmlElement]:
         """The links in `li.menu-alias` items (//li[contains(@class, "menu-alias")]//a),
-        read by tag name: that XPath scans every element's class."""
+        from the element index's classes: that XPath scans every element's class, and
+        so did a walk of every <li>."""
         found: dict[HtmlElement, None] = {}  # a nested item's links once, in page order
-        for li in self.root.iter("li"):
-            if "menu-alias" in li.get("class", ""):
+        for li in self.index.with_class("menu-alias"):
+            if li.tag == "li":
                 found.update(dict.fromkeys(li.iter("a")))
         return list(found)
 
@@ -652,7 +689,9 @@ class ArticlePage:
     def _anchors_after_tag_label(self) -> list[HtmlElement]:
         """Links in the box that a "Tags:" / "Từ khóa:" label opens."""
         found: list[HtmlElement] = []
-        for label, key in self._short_texts:
+        labels = [*self._short_texts,
+                  *((label, label_key(label)) for label in self._body_tag_labels)]
+        for label, key in labels:
             # The label key first: most texts are no label.
             if key not in _TAG_LABEL_KEYS or not xpath_shorter(label, 16) or (
                     not _TAG_LABEL.match(normalize_text(label))):

@@ -113,6 +113,13 @@ def has_text(el: HtmlElement) -> bool:
     return _read(el, 0)[1] < 0
 
 
+def text_exceeds(el: HtmlElement, limit: int) -> bool:
+    """Whether an element's text pieces, each stripped, add up to more than limit
+    characters: then short_text(el, limit), or of any element holding el, is None. Stops
+    there: cheap on a whole body."""
+    return _read(el, limit)[1] < 0
+
+
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """Normalized text of an element if at most `limit` characters long, else None,
     without reading more of a large element than that."""
@@ -206,7 +213,28 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
 # once per page for the link lists and the tags. descendant::text() and not //text():
 # libxml2 then tests the nodes in one set, not in one small set per parent element.
 SHORT_TEXTS = etree.XPath("//body/descendant::text()[string-length(normalize-space()) < 25]")
+# The same outside one element (the article's body, most of the page's text, which the
+# predicate reads), from the elements beside it and beside each of its ancestors (their
+# text nodes) and from the ancestors' own text nodes: a test of every text node's
+# ancestors for <body>, and the predicate over the head's scripts, cost more.
+_SHORT_BESIDE = etree.XPath("$beside/descendant::text()[string-length(normalize-space()) < 25]"
+                            " | $around/text()[string-length(normalize-space()) < 25]")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def short_texts_around(el: HtmlElement) -> list[str] | None:
+    """SHORT_TEXTS of the page but those inside el, in page order; None when el is not
+    inside <body>."""
+    around: list[HtmlElement] = []  # el's ancestors up to <body>
+    beside: list[HtmlElement] = []  # their other children
+    inner = el
+    for up in el.iterancestors():
+        around.append(up)
+        beside.extend(child for child in up if child is not inner)
+        if up.tag == "body":
+            return _SHORT_BESIDE(el, beside=beside, around=around)
+        inner = up
+    return None
 
 
 def xpath_length(text: str) -> int:

@@ -1,0 +1,38 @@
+"""The article fields' shortcuts answer what their plain definitions answer: on every page
+of the sample site and of the fixtures, and on edge cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from test_page_helpers import FIXTURES
+
+from lnv_crawler.pages.article import ArticlePage
+from lnv_crawler.samplesite import SITE_DIR
+
+SITE = "https://langngheviet.com.vn"
+MENU_ALIAS_LINKS = etree.XPath('//li[contains(@class, "menu-alias")]//a')
+EDGE_MENUS = """<html><body><ul><li class="menu-alias"><a href="/a">A</a>
+<ul><li class="x menu-alias-sub"><a href="/b">B</a></li></ul></li>
+<li class="xmenu-aliasy"><a href="/c">C</a></li><li class="menu"><a href="/d">D</a></li></ul>
+<div class="menu-alias"><a href="/e">E</a></div><li class="menu-alias"></li>
+<p class="menu-alias"><span><li class="Menu-Alias"><a>F</a></li></span></p></body></html>"""
+
+
+def _files() -> list[Path]:
+    files = sorted(SITE_DIR.rglob("*.html*")) + sorted(FIXTURES.rglob("*.html"))
+    assert len(files) > 40
+    return files
+
+
+def test_menu_alias_links_are_what_the_xpath_finds() -> None:
+    pages = [f.read_text("utf-8", errors="replace") for f in _files()] + [EDGE_MENUS]
+    for html in pages:
+        page = ArticlePage(html, f"{SITE}/a-1.html")
+        if page.root is not None:
+            expected = list(dict.fromkeys(MENU_ALIAS_LINKS(page.root)))
+            assert page._menu_alias_links() == expected
+    edge = ArticlePage(EDGE_MENUS, f"{SITE}/a-1.html")
+    assert [a.text for a in edge._menu_alias_links()] == ["A", "B", "C"]
+
