@@ -145,13 +145,14 @@ class _Builder:
         if self._parts:
             text = normalize_text("".join(self._parts))
             if text:  # then a word was added: _common is the & of at least one style
-                self._add_paragraph(text)
+                self._add_paragraph(text, self._common)
             self._parts = []
             self._common = _BOLD | _ITALIC
         self._align = None
 
-    def _add_paragraph(self, text: str) -> None:
-        bold, italic = self._common & _BOLD != 0, self._common & _ITALIC != 0
+    def _add_paragraph(self, text: str, common: int) -> None:
+        """A paragraph of normalized text, its words all set in common."""
+        bold, italic = common & _BOLD != 0, common & _ITALIC != 0
         caption_like = italic or (self._align == "center" and not bold)
         image, self._uncaptioned = self._uncaptioned, None
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
@@ -193,7 +194,8 @@ class _Builder:
         if tag in IMAGE_TAGS:
             _add_image(el, None, self)
             return
-        if tag in _IMAGE_BOX_TAGS and len(el):  # a box frames an image: a leaf is none
+        children = len(el)
+        if tag in _IMAGE_BOX_TAGS and children:  # a box frames an image: a leaf is none
             box = _image_box(el, tag, self.holders.images)
             if box is not None:
                 _add_image_box(box, self)
@@ -206,9 +208,17 @@ class _Builder:
             self._align = css.align or (el.get("align") if "align" in names else None) or None
         style |= css.style | _TAG_STYLE.get(tag, 0)
         text = el.text
+        if is_block and not children:
+            # A leaf block (most paragraphs) is a paragraph of its own text: no parts to
+            # gather and join (a text of spaces only normalizes to none).
+            text = normalize_text(text)
+            if text:
+                self._add_paragraph(text, style)
+            self._align = None
+            return
         if text:
             self.add_text(text, style)
-        if len(el):  # a leaf: no child iterator to make
+        if children:  # a leaf: no child iterator to make
             self.walk(el, style)
         if is_block:
             self.flush()
