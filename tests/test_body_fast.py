@@ -1,7 +1,8 @@
 """The body walk's shortcuts answer what the readers they stand in for answer: _fits
 what short_text says, on every element of the sample site and of the fixture pages, and
 on texts that normalizing makes longer (NFC triples U+FB2C; a <br> adds a space);
-_Holders what lxml's iterators say of links and images."""
+_Holders what lxml's iterators say of links and images; a leaf block what the same block
+with a child gives."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ import unicodedata
 import pytest
 from test_page_helpers import _pages
 
-from lnv_crawler.pages.body import _MAX_NORMALIZED_GROWTH, IMAGE_TAGS, _fits, _Holders
+from lnv_crawler.pages.body import (
+    _MAX_NORMALIZED_GROWTH,
+    IMAGE_TAGS,
+    _fits,
+    _Holders,
+    extract_blocks,
+)
 from lnv_crawler.pages.dom import HtmlElement, parse_html, short_text
 
 GROWING = "\ufb2c"  # NFC: three characters
@@ -61,3 +68,18 @@ def test_holders_answer_what_the_iterators_answer() -> None:
             assert (el in holders.links) == _holds(el, "a"), el
             assert (el in holders.images) == _holds(el, *IMAGE_TAGS), el
         assert not {*holders.links, *holders.images} - set(root.iter())
+
+
+@pytest.mark.parametrize("before", ["", '<img src="a.jpg">', "<p>Đoạn trước</p>"])
+@pytest.mark.parametrize("attrs", ["", ' style="text-align: right"', ' align="center"',
+                                   ' style="font-style: italic"', ' style="font-weight: bold"'])
+@pytest.mark.parametrize("text", ["Một đoạn văn.", "  ", "", " a \u00a0 b ", "Quảng cáo"])
+def test_a_leaf_block_reads_as_the_same_block_with_a_child(before: str, attrs: str,
+                                                            text: str) -> None:
+    # The leaf shortcut against the general path (an empty <span> makes the block no leaf).
+    def blocks(block: str) -> list:
+        root = parse_html(f"<html><body><div>{before}{block}<p>Sau</p></div></body></html>")
+        assert root is not None
+        return extract_blocks(next(root.iter("div")), "https://langngheviet.com.vn/")
+
+    assert blocks(f"<p{attrs}>{text}</p>") == blocks(f"<p{attrs}>{text}<span></span></p>")
