@@ -100,14 +100,35 @@ def _css(style: str) -> _Css:
 _UNSTYLED = _css("")  # an element without a style attribute: no get() for it
 
 
+class _Holders:
+    """The elements of a walked tree that hold (or are) a link, and those that hold an
+    image, found in one pass over its links and images: the walk asks that of its
+    blocks, image boxes and their rows, and an lxml iterator per question cost 5-8 k
+    instructions, more than this pass for the whole body."""
+
+    def __init__(self, root: HtmlElement):
+        self.links: set[HtmlElement] = set()
+        self.images: set[HtmlElement] = set()
+        for el in root.iter("a", *IMAGE_TAGS):
+            found = self.links if el.tag == "a" else self.images
+            # Up to root, or to an ancestor already marked (and its own ancestors with it).
+            while el not in found:
+                found.add(el)
+                if el is root:
+                    break
+                el = el.getparent()
+
+
 class _Builder:
     """Walks the body tree, accumulating inline text into paragraphs. One call per
     element kept (the walk of its children is a loop; the empty start and end of a
     block, and checks that do not apply, cost no call): a body has many elements."""
 
-    def __init__(self, page_url: str, skip: frozenset[HtmlElement] = frozenset()):
+    def __init__(self, page_url: str, root: HtmlElement,
+                 skip: frozenset[HtmlElement] = frozenset()):
         self.page_url = page_url
         self.skip = skip
+        self.holders = _Holders(root)
         self.blocks: list[Block] = []
         self._parts: list[str] = []  # the pending paragraph's text
         self._common = _BOLD | _ITALIC  # the style its words (not its spaces) all have
@@ -124,13 +145,14 @@ class _Builder:
         if self._parts:
             text = normalize_text("".join(self._parts))
             if text:  # then a word was added: _common is the & of at least one style
-                self._add_paragraph(text)
+                self._add_paragraph(text, self._common)
             self._parts = []
             self._common = _BOLD | _ITALIC
         self._align = None
 
-    def _add_paragraph(self, text: str) -> None:
-        bold, italic = self._common & _BOLD != 0, self._common & _ITALIC != 0
+    def _add_paragraph(self, text: str, common: int) -> None:
+        """A paragraph of normalized text, its words all set in common."""
+        bold, italic = common & _BOLD != 0, common & _ITALIC != 0
         caption_like = italic or (self._align == "center" and not bold)
         image, self._uncaptioned = self._uncaptioned, None
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
@@ -156,7 +178,7 @@ class _Builder:
             if isinstance(tag, str) and child not in skip:
                 names = child.keys()  # one read: most elements have no attribute, or a style
                 css = _css(child.get("style")) if "style" in names else _UNSTYLED
-                if not _is_left_out(child, tag, names, css, self.page_url):
+                if not _is_left_out(child, tag, names, css, self):
                     self.visit_kept(child, tag, style, names, css)
             tail = child.tail
             if tail:  # mostly None between blocks: no call then
@@ -172,8 +194,9 @@ class _Builder:
         if tag in IMAGE_TAGS:
             _add_image(el, None, self)
             return
-        if tag in _IMAGE_BOX_TAGS and len(el):  # a box frames an image: a leaf is none
-            box = _image_box(el, tag)
+        children = len(el)
+        if tag in _IMAGE_BOX_TAGS and children:  # a box frames an image: a leaf is none
+            box = _image_box(el, tag, self.holders.images)
             if box is not None:
                 _add_image_box(box, self)
                 return
@@ -185,9 +208,17 @@ class _Builder:
             self._align = css.align or (el.get("align") if "align" in names else None) or None
         style |= css.style | _TAG_STYLE.get(tag, 0)
         text = el.text
+        if is_block and not children:
+            # A leaf block (most paragraphs) is a paragraph of its own text: no parts to
+            # gather and join (a text of spaces only normalizes to none).
+            text = normalize_text(text)
+            if text:
+                self._add_paragraph(text, style)
+            self._align = None
+            return
         if text:
             self.add_text(text, style)
-        if len(el):  # a leaf: no child iterator to make
+        if children:  # a leaf: no child iterator to make
             self.walk(el, style)
         if is_block:
             self.flush()
@@ -205,7 +236,7 @@ def extract_blocks(content: HtmlElement, page_url: str,
                    skip: frozenset[HtmlElement] = frozenset()) -> list[Block]:
     """Paragraphs and images of a content element, in document order, leaving out the
     elements in `skip` (what precedes the body inside its container)."""
-    builder = _Builder(page_url, skip)
+    builder = _Builder(page_url, content, skip)
     if content.text:  # a body of bare text starts with no element
         builder.add_text(content.text, 0)
     builder.walk(content, 0)
@@ -213,7 +244,8 @@ def extract_blocks(content: HtmlElement, page_url: str,
     return builder.blocks
 
 
-def _is_left_out(el: HtmlElement, tag: str, names: list[str], css: _Css, page_url: str) -> bool:
+def _is_left_out(el: HtmlElement, tag: str, names: list[str], css: _Css,
+                 builder: _Builder) -> bool:
     """Not body: noise (scripts, ads, hidden elements, noise classes), and blocks, lists
     and boxes of links (an inline "Tin liên quan" box, a link list, a related box)."""
     if tag in NON_CONTENT_TAGS or tag == "ins" or css.hidden or "hidden" in names:
@@ -225,11 +257,11 @@ def _is_left_out(el: HtmlElement, tag: str, names: list[str], css: _Css, page_ur
     if is_block and ("class" in names or "id" in names) and _has_name(el, names, _is_noise_name):
         return True
     # Whether it holds a link, asked once for the three rules on links.
-    if not len(el) or next(el.iter("a"), None) is None:
+    if el not in builder.holders.links:
         return False
     return ((is_block and _is_inline_link_box(el))
             or (tag in _LIST_TAGS and _is_mostly_links(el))
-            or (tag in _BOX_TAGS and _presents_article(el, page_url)))
+            or (tag in _BOX_TAGS and _presents_article(el, builder.page_url)))
 
 
 def _is_inline_link_box(el: HtmlElement) -> bool:
@@ -245,7 +277,7 @@ def _is_inline_link_box(el: HtmlElement) -> bool:
 def block_of(el: HtmlElement, page_url: str) -> Paragraph | None:
     """The one paragraph an element outside the body prints (a closing credit after
     the body container), with how it is set; None when it is not one paragraph."""
-    builder = _Builder(page_url)
+    builder = _Builder(page_url, el)
     names = el.keys()
     css = _css(el.get("style")) if "style" in names else _UNSTYLED
     builder.visit_kept(el, el.tag, 0, names, css)
@@ -299,16 +331,16 @@ class _ImageBox(NamedTuple):
     captions: list[HtmlElement]
 
 
-def _image_box(el: HtmlElement, tag: str) -> _ImageBox | None:
+def _image_box(el: HtmlElement, tag: str, images: set[HtmlElement]) -> _ImageBox | None:
     """A table, figure or wrapper that frames images and their captions (not a layout
     table that happens to hold an image), with its caption elements; None for anything
-    else."""
+    else. images: the elements that hold an image (_Holders)."""
     # The bounded text read before the captions' scan, which reads every element.
-    if tag not in _IMAGE_BOX_TAGS or not len(el) or not has_image(el) or not _fits(el, 600):
+    if tag not in _IMAGE_BOX_TAGS or not len(el) or el not in images or not _fits(el, 600):
         return None
     # One walk, each tag read once, for the captions' rules and the images' order.
     inside = [(below, below.tag) for below in el.iterdescendants()]
-    captions = _caption_elements(el, tag, inside)
+    captions = _caption_elements(el, tag, inside, images)
     # A table or figure is framed as such, captioned or not.
     return _ImageBox(inside, captions) if captions or tag in ("table", "figure") else None
 
@@ -327,19 +359,21 @@ def _fits(el: HtmlElement, limit: int) -> bool:
     return len(raw) * _MAX_NORMALIZED_GROWTH <= limit or short_text(el, limit) is not None
 
 
-def _caption_elements(box: HtmlElement, tag: str,
-                      inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
+def _caption_elements(box: HtmlElement, tag: str, inside: list[tuple[HtmlElement, str]],
+                      images: set[HtmlElement]) -> list[HtmlElement]:
     """The caption parts of an image box: <figcaption>, caption-classed elements, or
     a table's rows without an image, outermost only."""
-    found = [el for el, below in inside if below == "figcaption"] or _caption_classed(inside)
+    found = ([el for el, below in inside if below == "figcaption"]
+             or _caption_classed(inside, images))
     if not found and tag == "table":
-        found = [el for el, below in inside if below == "tr" and not has_image(el)]
+        found = [el for el, below in inside if below == "tr" and el not in images]
     if len(found) < 2:  # one caption (a table's usual) is outermost: no walk up from it
         return found
     return [el for el in found if not _inside_any(el, found, box)]
 
 
-def _caption_classed(inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]:
+def _caption_classed(inside: list[tuple[HtmlElement, str]],
+                     images: set[HtmlElement]) -> list[HtmlElement]:
     """The elements with a caption's class or id and no image, among an image box's."""
     found = []
     for el, tag in inside:
@@ -347,7 +381,7 @@ def _caption_classed(inside: list[tuple[HtmlElement, str]]) -> list[HtmlElement]
             names = el.keys()
             # Most elements of a box have neither attribute: no call for them.
             if ("class" in names or "id" in names) and _has_name(el, names, _is_caption_name) \
-                    and not has_image(el):
+                    and el not in images:
                 found.append(el)
     return found
 
@@ -377,10 +411,6 @@ def _inside_any(el: HtmlElement, boxes: list[HtmlElement], top: HtmlElement) -> 
         if up in boxes:
             return True
     return False
-
-
-def has_image(el: HtmlElement) -> bool:
-    return next(el.iter(*IMAGE_TAGS), None) is not None
 
 
 def _add_image_box(box: _ImageBox, builder: _Builder) -> None:
