@@ -12,9 +12,10 @@ from pathlib import Path
 class Target:
     name: str
     value: float | None  # None: not measured in this run
-    goal: float
+    goal: float  # what the issue requires
     at_least: bool  # value >= goal passes, else value <= goal passes
     unit: str = "×"
+    aim: float | None = None  # the issue's further goal, reported beside the requirement
 
     @property
     def status(self) -> str:
@@ -25,7 +26,9 @@ class Target:
 
     @property
     def wanted(self) -> str:
-        return f"{'≥' if self.at_least else '≤'} {self.goal:g}{self.unit}"
+        sign = "≥" if self.at_least else "≤"
+        aim = f" (goal {self.aim:g}{self.unit})" if self.aim is not None else ""
+        return f"{sign} {self.goal:g}{self.unit}{aim}"
 
     @property
     def shortfall(self) -> str:
@@ -48,10 +51,11 @@ def targets(results: dict) -> list[Target]:
     trafilatura_ms = parse.get("trafilatura_extract_ms")
     scale = results.get("scale")
     return [
-        Target("lnv crawl speed / bare spider", crawl["ratio_lnv_bare"], 0.8, True),
+        Target("lnv crawl speed / bare spider", crawl["ratio_lnv_bare"], 0.8, True, aim=0.9),
         Target("lnv crawl speed with the archive / without", crawl.get("ratio_warc_lnv"), 0.9,
                True),
-        Target("ArticlePage parse time / lxml.html.fromstring", parse["parse_ratio"], 3, False),
+        Target("ArticlePage parse time / lxml.html.fromstring", parse["parse_ratio"], 4, False,
+               aim=3),
         Target("trafilatura.extract time / ArticlePage",
                trafilatura_ms / lnv_ms if trafilatura_ms else None, 10, True),
         Target("parse_date speed-up on absolute dates", dates["absolute"]["speedup"], 50, True),
