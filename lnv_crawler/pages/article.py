@@ -39,7 +39,7 @@ from .dom import (
     text_of,
     xpath_shorter,
 )
-from .sections import LinkLists, label_key, labelled_texts
+from .sections import MAX_HEADING_CHARS, LinkLists, label_key, labelled_texts
 
 _ARTICLE_TYPES = ("newsarticle", "article", "reportagenewsarticle", "blogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "webpage")
@@ -85,8 +85,6 @@ _TAG_LABEL_KEYS = frozenset({"tag", "tags", "từ khóa", "từ khoá", "chủ �
 # its whole text, or only among the body's own text nodes.
 _TAG_LABEL_TEXTS = etree.XPath("descendant::text()[string-length(normalize-space()) < 16]")
 _OWN_TAG_LABEL_TEXTS = etree.XPath("text()[string-length(normalize-space()) < 16]")
-# sections' _widest_with_same_text reads a heading's wider elements up to this length.
-_MAX_HEADING_TEXT = 40
 _TAG_LABEL = re.compile(rf"^(?:{'|'.join(sorted(_TAG_LABEL_KEYS))})\s*:?\s*$", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]*(?:làng nghề|langngheviet)[^-|–]*$", re.IGNORECASE)
 _HOME_CRUMB = re.compile(r"^(?:trang chủ|home|làng nghề việt nam)$", re.IGNORECASE)
@@ -204,7 +202,7 @@ class ArticlePage:
     def _short_texts_around_body(self) -> list[str] | None:
         """dom.short_texts_around the body, if the body's text is longer than any list
         heading (and the body lies inside <body>)."""
-        if self.content is None or not text_exceeds(self.content, _MAX_HEADING_TEXT):
+        if self.content is None or not text_exceeds(self.content, MAX_HEADING_CHARS):
             return None
         return short_texts_around(self.content)
 

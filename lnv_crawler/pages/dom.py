@@ -110,7 +110,7 @@ def text_of(el: HtmlElement | None) -> str:
 
 def has_text(el: HtmlElement) -> bool:
     """Whether an element shows any text (stops at the first: cheap on a whole body)."""
-    return _read(el, 0)[1] < 0
+    return text_exceeds(el, 0)
 
 
 def text_exceeds(el: HtmlElement, limit: int) -> bool:
@@ -212,13 +212,13 @@ def ld_value(objects: list[dict], key: str, types: tuple[str, ...]) -> object | 
 # Text nodes short enough to be a label or heading ("Tin liên quan", "Tags:"), read
 # once per page for the link lists and the tags. descendant::text() and not //text():
 # libxml2 then tests the nodes in one set, not in one small set per parent element.
-SHORT_TEXTS = etree.XPath("//body/descendant::text()[string-length(normalize-space()) < 25]")
+_SHORT = "[string-length(normalize-space()) < 25]"
+SHORT_TEXTS = etree.XPath(f"//body/descendant::text(){_SHORT}")
 # The same outside one element (the article's body, most of the page's text, which the
 # predicate reads), from the elements beside it and beside each of its ancestors (their
 # text nodes) and from the ancestors' own text nodes: a test of every text node's
 # ancestors for <body>, and the predicate over the head's scripts, cost more.
-_SHORT_BESIDE = etree.XPath("$beside/descendant::text()[string-length(normalize-space()) < 25]"
-                            " | $around/text()[string-length(normalize-space()) < 25]")
+_SHORT_BESIDE = etree.XPath(f"$beside/descendant::text(){_SHORT} | $around/text(){_SHORT}")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 

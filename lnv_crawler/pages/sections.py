@@ -65,6 +65,10 @@ MORE_LABELS = frozenset({"xem thêm", "xem tiếp", "xem tất cả", "xem toàn
 _BOX_LABELS = frozenset({*SECTION_LABELS, *MORE_LABELS, "đọc thêm", "mời xem", "mời đọc",
                          "có thể bạn quan tâm"})
 _LABEL_TRIM = re.compile(r"^[\s:»›>\-–|•]+|[\s:»›>\-–|•]+$")
+# The longest text a heading's element or a wrapper of a label may show: the widest
+# element of a heading is sought up to it (ArticlePage leaves out the short texts of a
+# body longer than that).
+MAX_HEADING_CHARS = 40
 _LEAD_CLASS = re.compile(r"sapo|desc|summary|lead|intro|excerpt|teaser")
 _TAB_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab", "data-id")
 _TAB_ATTR_SET = frozenset(_TAB_ATTRS)
@@ -233,11 +237,11 @@ class LinkLists:
         return element
 
     def _text_key(self, el: HtmlElement) -> str | None:
-        """label_key of el's short text (40 characters), None for a longer text or the
+        """label_key of el's short text (MAX_HEADING_CHARS), None for a longer text or the
         body; kept by element: the tabs of one bar, the headings of one box, climb into
         the same ones."""
         if el not in self._text_keys:
-            text = short_text(el, 40) if el.tag not in ("body", "html") else None
+            text = short_text(el, MAX_HEADING_CHARS) if el.tag not in ("body", "html") else None
             self._text_keys[el] = label_key(text) if text is not None else None
         return self._text_keys[el]
 
@@ -296,7 +300,7 @@ class LinkLists:
                 after = el.getnext()
                 if after is not None and len({link.url for link in self._links_in(after)}) >= 2:
                     text = normalize_text(node)
-                    if short_text(el, 40) == text and not _is_metadata(text):
+                    if short_text(el, MAX_HEADING_CHARS) == text and not _is_metadata(text):
                         yield self.order[el]
                     break
                 parent = el.getparent()
