@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 from test_page_helpers import FIXTURES
 
-from lnv_crawler.pages.article import ArticlePage
+from lnv_crawler.pages.article import ArticlePage, _in_link_or_item
 from lnv_crawler.samplesite import SITE_DIR
 
 SITE = "https://langngheviet.com.vn"
@@ -36,3 +36,14 @@ def test_menu_alias_links_are_what_the_xpath_finds() -> None:
     edge = ArticlePage(EDGE_MENUS, f"{SITE}/a-1.html")
     assert [a.text for a in edge._menu_alias_links()] == ["A", "B", "C"]
 
+
+
+IN_LINK_OR_ITEM = etree.XPath("ancestor-or-self::a | ancestor::li")
+
+
+def test_in_link_or_item_is_what_the_xpath_finds() -> None:
+    edge = etree.fromstring("<div><a><b>x</b></a><li><p><i>y</i></p></li><p>z</p></div>")
+    for root in [edge, *(ArticlePage(f.read_text("utf-8", errors="replace"),
+                                     f"{SITE}/a-1.html").root for f in _files())]:
+        for el in root.iter() if root is not None else ():
+            assert _in_link_or_item(el) == bool(IN_LINK_OR_ITEM(el))

@@ -76,7 +76,6 @@ _CRUMB_XPATHS = tuple(etree.XPath(x) for x in (
 ))
 _BYLINE_BOXES = etree.XPath('//*[contains(@class, "author") or contains(@class, "byline")'
                             ' or (@itemprop="author" and not(self::meta))]')
-_IN_LINK_OR_ITEM = etree.XPath("ancestor-or-self::a | ancestor::li")
 _IN_ITEM = etree.XPath("ancestor::li")
 # The words of a tag box's label ("Tags:", "Từ khóa:"): also what sections.label_key
 # makes of such a label, checked before the pattern.
@@ -152,6 +151,12 @@ def _in_article_list_item(el: HtmlElement) -> bool:
     'article')]] without XPath): an item of a list, not a tag box."""
     return any("article" in (a.get("class") or "")
                for li in el.iterancestors("li") for a in li.iter("a"))
+
+
+def _in_link_or_item(el: HtmlElement) -> bool:
+    """Inside a link or a list item (ancestor-or-self::a | ancestor::li): a walk up,
+    which costs a fraction of an XPath call for the few elements asked."""
+    return el.tag == "a" or next(el.iterancestors("a", "li"), None) is not None
 
 
 def _inline_text_length(el: HtmlElement) -> int:
@@ -360,7 +365,7 @@ class ArticlePage:
                       and ((cls and _SAPO_CLASS.search(cls)) or (
                           el.get("itemprop") == "description" and el.tag != "meta"))]
         for el in sorted(candidates, key=self.order.get, reverse=True):
-            if _IN_LINK_OR_ITEM(el) or is_site_chrome(el):
+            if _in_link_or_item(el) or is_site_chrome(el):
                 continue
             text = text_of(el)
             if len(text) >= 20:
@@ -381,7 +386,7 @@ class ArticlePage:
                 continue
             linked = sum(len(text_of(a)) for a in el.iter("a"))
             if linked < 0.3 * len(text) and not (
-                    _IN_LINK_OR_ITEM(el) or is_site_chrome(el)):
+                    _in_link_or_item(el) or is_site_chrome(el)):
                 return text
         return None
 
@@ -412,9 +417,9 @@ class ArticlePage:
         if self._is_media():
             return "media"
         title = self.title()
-        if title and (_ERROR_TITLE.search(title) or _ERROR_TEXT.search(" ".join(self.body()[:2]))):
+        if title and (_ERROR_TITLE.search(title) or _ERROR_TEXT.search(" ".join(self._body[:2]))):
             return "error"
-        return None if title and self.body() else "unparsed"
+        return None if title and self._body else "unparsed"
 
     def _is_media(self) -> bool:
         if set(urlsplit(self.url).path.split("/")) & _NON_ARTICLE_SECTIONS:
@@ -449,6 +454,10 @@ class ArticlePage:
         return split_agency(self._lead[0])[0]
 
     def body(self) -> list[str]:
+        return list(self._body)  # a list of its own for each record
+
+    @cached_property
+    def _body(self) -> list[str]:  # the rejection reads it twice, then to_item
         skip = {id(self._byline_paragraph)}
         lead_paragraph = self._lead[1]
         paragraphs = [p for p in self._paragraphs if id(p) not in skip]
@@ -543,7 +552,7 @@ class ArticlePage:
             parsed = self._date_line(el, text)
             if parsed is not None and parsed.time() == time() and el.getnext() is not None:
                 parsed = self._with_clock_after(el, text, parsed)
-            if parsed is not None and not (_IN_LINK_OR_ITEM(el)
+            if parsed is not None and not (_in_link_or_item(el)
                                            or is_site_chrome(el) or self._beside_link(el)):
                 found.append((bool(_UPDATED_LABEL.match(text)), parsed))
                 if not found[-1][0]:
