@@ -8,7 +8,8 @@ from pathlib import Path
 from lxml import etree
 from test_page_helpers import FIXTURES
 
-from lnv_crawler.pages.article import ArticlePage, _in_link_or_item
+from lnv_crawler.pages.article import _MAX_ITEM_CHARS, ArticlePage, _in_link_or_item
+from lnv_crawler.pages.dom import short_text
 from lnv_crawler.samplesite import SITE_DIR
 
 SITE = "https://langngheviet.com.vn"
@@ -47,3 +48,11 @@ def test_in_link_or_item_is_what_the_xpath_finds() -> None:
                                      f"{SITE}/a-1.html").root for f in _files())]:
         for el in root.iter() if root is not None else ():
             assert _in_link_or_item(el) == bool(IN_LINK_OR_ITEM(el))
+
+
+def test_a_box_holding_a_long_body_has_no_short_text() -> None:
+    for f in _files():
+        page = ArticlePage(f.read_text("utf-8", errors="replace"), f"{SITE}/a-1.html")
+        for el in page.root.iter() if page.root is not None else ():
+            if page._holds_long_body(el):
+                assert short_text(el, _MAX_ITEM_CHARS) is None

@@ -586,7 +586,8 @@ class ArticlePage:
         (the line itself or its parent): the date of that item."""
         parent = el.getparent()
         boxes = [el]
-        if parent is not None and short_text(parent, _MAX_ITEM_CHARS) is not None:
+        if (parent is not None and not self._holds_long_body(parent)
+                and short_text(parent, _MAX_ITEM_CHARS) is not None):
             boxes.append(parent)
         for a in (a for box in boxes for a in box.iter("a")):
             href = urls.absolute(a.get("href"), self.url)
@@ -594,6 +595,24 @@ class ArticlePage:
             if url and url != self.url and urls.is_article_url(url):
                 return True
         return False
+
+    def _holds_long_body(self, box: HtmlElement) -> bool:
+        """Whether box holds a body longer than a list item: then short_text(box,
+        _MAX_ITEM_CHARS) is None (the body's text is part of box's, unless a non-content
+        element on the way hides it). The parent of a date line is often the headline's
+        and body's box, whose text short_text would read up to that limit."""
+        if self.content is None or not self._body_exceeds_item:
+            return False
+        for el in (self.content, *self.content.iterancestors()):
+            if el.tag in NON_CONTENT_TAGS:
+                return False
+            if el is box:
+                return True
+        return False
+
+    @cached_property
+    def _body_exceeds_item(self) -> bool:
+        return text_exceeds(self.content, _MAX_ITEM_CHARS)
 
     def _with_clock_after(self, el: HtmlElement, text: str, day: datetime) -> datetime:
         """A date whose clock time is printed in the next element ("<span>16/03/2022</span>
