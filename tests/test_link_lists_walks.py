@@ -29,20 +29,6 @@ def test_in_widget_is_the_ancestor_search() -> None:
     assert checked > 10000
 
 
-def test_inside_tag_is_the_ancestor_search() -> None:
-    checked = 0
-    for root in _pages():
-        elements = [el for el in root.iter() if isinstance(el.tag, str)]
-        for order in (elements[::-1], elements):
-            lists = LinkLists(root, PAGE, ElementIndex(root))
-            for el in order:
-                for tag in ("a", "li"):
-                    expected = next(el.iterancestors(tag), None) is not None
-                    assert lists._inside_tag(el, tag) == expected, el
-                    checked += 1
-    assert checked > 10000
-
-
 def test_element_texts_come_in_element_order() -> None:
     # What _labels' walk back from the last text relies on: the texts that are an
     # element's own (not a tail) are in the order of their elements.

@@ -127,7 +127,6 @@ class LinkLists:
         self.content = content
         self._ends: dict[HtmlElement, int] = {}
         self._widgets: dict[HtmlElement, bool] = {}  # _in_widget's answers
-        self._tagged: dict[str, dict[HtmlElement, bool]] = {}  # _inside_tag's, by tag
         self._text_keys: dict[HtmlElement, str | None] = {}  # _text_key's answers
         # Every link to the site, read once for the lists and the "Xem thêm" link.
         self.site_links = resolved_links(index.links, page_url)
@@ -216,17 +215,17 @@ class LinkLists:
 
     def _in_widget(self, el: HtmlElement) -> bool:
         """Inside (or itself) a form control or a comment, sort or filter box: as XPath's
-        ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them."""
-        return _self_or_ancestor(el, self._widgets, _is_widget)
-
-    def _inside_tag(self, el: HtmlElement, tag: str) -> bool:
-        """Whether an ancestor of el is a `tag` element (ancestor::tag): a walk up that
-        stops at an element asked before, as the items of one list share their
-        ancestors (an lxml iterator, made for each ask, costs more than the few steps)."""
-        parent = el.getparent()
-        answers = self._tagged.setdefault(tag, {})
-        return parent is not None and _self_or_ancestor(parent, answers,
-                                                        lambda box: box.tag == tag)
+        ancestor-or-self::*[self::form or … or contains(@class, "sort") …] finds them, in
+        a walk up (the XPath costs libxml2 several times that) that stops at an element
+        asked before: a page's headings share most of their ancestors."""
+        chain: list[HtmlElement] = []
+        while el is not None and el not in self._widgets:
+            chain.append(el)
+            el = el.getparent()
+        inside = el is not None and self._widgets[el]
+        for box in reversed(chain):
+            inside = self._widgets[box] = inside or _is_widget(box)
+        return inside
 
     def _widest_with_same_text(self, element: HtmlElement | None,
                                key: str) -> HtmlElement | None:
@@ -256,7 +255,7 @@ class LinkLists:
         for el in self._heading_like():
             at = self.order[el]
             if at <= start or el in inside_headings or self._holds_article_link(el, at) or (
-                    self._inside_tag(el, "li") or short_text(el, 60) is None):
+                    _inside_tag(el, "li") or short_text(el, 60) is None):
                 continue
             if not self._links_to_page(el) and not self._is_item_part(el):
                 yield at
@@ -527,8 +526,7 @@ class LinkLists:
             if not cls or not _LEAD_CLASSES[cls]:
                 continue
             el = self.index.elements[at]
-            if (isinstance(el.tag, str) and not _holds_tag(el, "a")
-                    and not self._inside_tag(el, "a")):
+            if isinstance(el.tag, str) and not _holds_tag(el, "a") and not _inside_tag(el, "a"):
                 lead = _quick_text(el)
                 if lead:
                     return lead
@@ -673,19 +671,9 @@ def _holds_tag(el: HtmlElement, tag: str) -> bool:
     return el.tag == tag if not len(el) else next(el.iter(tag), None) is not None
 
 
-def _self_or_ancestor(el: HtmlElement, answers: dict[HtmlElement, bool],
-                      test: Callable[[HtmlElement], bool]) -> bool:
-    """Whether el or an ancestor passes test, in a walk up that stops at an element
-    asked before (answers: a page's, kept for each element on the way): a page's
-    headings, or a list's items, share most of their ancestors."""
-    chain: list[HtmlElement] = []
-    while el is not None and el not in answers:
-        chain.append(el)
-        el = el.getparent()
-    inside = el is not None and answers[el]
-    for box in reversed(chain):
-        inside = answers[box] = inside or test(box)
-    return inside
+def _inside_tag(el: HtmlElement, tag: str) -> bool:
+    """Whether an ancestor of el is a `tag` element (ancestor::tag, without XPath)."""
+    return next(el.iterancestors(tag), None) is not None
 
 
 def _text_outside_links(el: HtmlElement) -> Iterator[str]:
