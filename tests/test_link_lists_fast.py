@@ -30,7 +30,12 @@ HREFS = [
     "#", " #a b ", "#a\nb", "#x:y", "#?q=1", "#//m.langngheviet.com.vn/a-1.html", "#\x01",
 ]
 PAGE_URLS = [PAGE, "https://langngheviet.com.vn/khuyen-cong", PAGE + "?page=2",
-             "http://m.langngheviet.com.vn/a-1.html#top", "https://example.com/a", "", "a.html"]
+             "http://m.langngheviet.com.vn/a-1.html#top", "https://example.com/a", "", "a.html",
+             # Where a fragment href's urljoin could differ from the page URL itself.
+             "HTTPS://LangNgheViet.com.vn/a-1.html", "https://langngheviet.com.vn",
+             "https://langngheviet.com.vn/a-1.html?", "https://langngheviet.com.vn/a;p?q=1#",
+             "https://langngheviet.com.vn/x/../a-1.html", "http://[::1", PAGE + "\n",
+             "javascript:void(0)", "//langngheviet.com.vn/a-1.html"]
 
 
 @pytest.fixture(scope="module")
