@@ -192,7 +192,7 @@ class _Builder:
             self._line_break(el)
             return
         if tag in IMAGE_TAGS:
-            _add_image(el, None, self)
+            _add_image(el, names, None, self)
             return
         children = len(el)
         if tag in _IMAGE_BOX_TAGS and children:  # a box frames an image: a leaf is none
@@ -327,22 +327,54 @@ def _nearest_box(el: HtmlElement) -> HtmlElement | None:
 
 
 class _ImageBox(NamedTuple):
-    inside: list[tuple[HtmlElement, str]]  # the elements below the box, with their tags
+    # The box's images, with their attribute names, and its caption candidates (names
+    # None), in document order: what _add_image_box orders, without a second walk of it.
+    marked: list[tuple[HtmlElement, list[str] | None]]
     captions: list[HtmlElement]
 
 
 def _image_box(el: HtmlElement, tag: str, images: set[HtmlElement]) -> _ImageBox | None:
     """A table, figure or wrapper that frames images and their captions (not a layout
     table that happens to hold an image), with its caption elements; None for anything
-    else. images: the elements that hold an image (_Holders)."""
+    else. images: the elements that hold an image (_Holders).
+
+    The caption parts: <figcaption>, caption-classed elements, or a table's rows without
+    an image, outermost only."""
     # The bounded text read before the captions' scan, which reads every element.
     if tag not in _IMAGE_BOX_TAGS or not len(el) or el not in images or not _fits(el, 600):
         return None
-    # One walk, each tag read once, for the captions' rules and the images' order.
-    inside = [(below, below.tag) for below in el.iterdescendants()]
-    captions = _caption_elements(el, tag, inside, images)
+    # One walk for the three caption rules and the images' order, each element's tag and
+    # attribute names read once (an image's again by its source rules otherwise).
+    marked: list[tuple[HtmlElement, list[str] | None]] = []
+    figcaptions: list[HtmlElement] = []
+    classed: list[HtmlElement] = []
+    rows: list[HtmlElement] = []
+    for below in el.iterdescendants():
+        below_tag = below.tag
+        if not isinstance(below_tag, str):
+            continue
+        names = below.keys()
+        if below_tag in IMAGE_TAGS:  # an image holds itself: never a caption
+            marked.append((below, names))
+            continue
+        found = figcaptions if below_tag == "figcaption" else None
+        if found is not None:
+            found.append(below)
+        # Most elements of a box have neither attribute: no call for them.
+        if ("class" in names or "id" in names) and _has_name(below, names, _is_caption_name) \
+                and below not in images:
+            classed.append(below)
+            found = classed
+        elif below_tag == "tr" and below not in images:  # read only when none is classed
+            rows.append(below)
+            found = rows
+        if found is not None:
+            marked.append((below, None))
+    captions = figcaptions or classed or (rows if tag == "table" else [])
+    if len(captions) > 1:  # one caption (a table's usual) is outermost: no walk up from it
+        captions = [part for part in captions if not _inside_any(part, captions, el)]
     # A table or figure is framed as such, captioned or not.
-    return _ImageBox(inside, captions) if captions or tag in ("table", "figure") else None
+    return _ImageBox(marked, captions) if captions or tag in ("table", "figure") else None
 
 
 # normalize_text makes a text at most this many times longer: NFC turns a character into
@@ -357,33 +389,6 @@ def _fits(el: HtmlElement, limit: int) -> bool:
     a part of those nodes (not script, style…) plus a space for a <br>."""
     raw = etree.tostring(el, method="text", encoding=str, with_tail=False)
     return len(raw) * _MAX_NORMALIZED_GROWTH <= limit or short_text(el, limit) is not None
-
-
-def _caption_elements(box: HtmlElement, tag: str, inside: list[tuple[HtmlElement, str]],
-                      images: set[HtmlElement]) -> list[HtmlElement]:
-    """The caption parts of an image box: <figcaption>, caption-classed elements, or
-    a table's rows without an image, outermost only."""
-    found = ([el for el, below in inside if below == "figcaption"]
-             or _caption_classed(inside, images))
-    if not found and tag == "table":
-        found = [el for el, below in inside if below == "tr" and el not in images]
-    if len(found) < 2:  # one caption (a table's usual) is outermost: no walk up from it
-        return found
-    return [el for el in found if not _inside_any(el, found, box)]
-
-
-def _caption_classed(inside: list[tuple[HtmlElement, str]],
-                     images: set[HtmlElement]) -> list[HtmlElement]:
-    """The elements with a caption's class or id and no image, among an image box's."""
-    found = []
-    for el, tag in inside:
-        if isinstance(tag, str):
-            names = el.keys()
-            # Most elements of a box have neither attribute: no call for them.
-            if ("class" in names or "id" in names) and _has_name(el, names, _is_caption_name) \
-                    and el not in images:
-                found.append(el)
-    return found
 
 
 def _has_name(el: HtmlElement, names: list[str], test: Callable[[str], bool]) -> bool:
@@ -417,22 +422,24 @@ def _add_image_box(box: _ImageBox, builder: _Builder) -> None:
     """Each image with the caption text that follows it (text before the first
     image belongs to the first)."""
     captions = set(box.captions)
-    images: list[tuple[HtmlElement, list[str]]] = []
+    images: list[tuple[HtmlElement, list[str], list[str]]] = []
     before_first: list[str] = []
-    for el, tag in box.inside:
-        if tag in IMAGE_TAGS:
-            images.append((el, before_first if not images else []))
+    for el, names in box.marked:
+        if names is not None:
+            images.append((el, names, before_first if not images else []))
         elif el in captions:
             text = text_of(el)
             if text:
-                (images[-1][1] if images else before_first).append(text)
+                (images[-1][2] if images else before_first).append(text)
     builder.flush()
-    for img, parts in images:
-        _add_image(img, " ".join(parts) or None, builder)
+    for img, names, parts in images:
+        _add_image(img, names, " ".join(parts) or None, builder)
 
 
-def _add_image(img: HtmlElement, caption: str | None, builder: _Builder) -> None:
-    names = img.keys()  # one read for the source and the size: most images have no size
+def _add_image(img: HtmlElement, names: list[str], caption: str | None,
+               builder: _Builder) -> None:
+    """An image, unless it has no source or is a tracking pixel; names are its
+    attribute names."""
     src = image_source(img, names)
     url = urls.absolute(src, builder.page_url) if src else None
     if url is not None and not _is_tracking_pixel(img, names):
