@@ -98,6 +98,8 @@ def _css(style: str) -> _Css:
 
 
 _UNSTYLED = _css("")  # an element without a style attribute: no get() for it
+# The attribute names of an element with at most a style (most paragraphs).
+_STYLE_ONLY = ([], ["style"])
 
 
 class _Holders:
@@ -145,22 +147,22 @@ class _Builder:
         if self._parts:
             text = normalize_text("".join(self._parts))
             if text:  # then a word was added: _common is the & of at least one style
-                self._add_paragraph(text, self._common)
+                self._add_paragraph(text, self._common, self._align)
             self._parts = []
             self._common = _BOLD | _ITALIC
         self._align = None
 
-    def _add_paragraph(self, text: str, common: int) -> None:
-        """A paragraph of normalized text, its words all set in common."""
+    def _add_paragraph(self, text: str, common: int, align: str | None) -> None:
+        """A paragraph of normalized text, its words all set in common, aligned so."""
         bold, italic = common & _BOLD != 0, common & _ITALIC != 0
-        caption_like = italic or (self._align == "center" and not bold)
+        caption_like = italic or (align == "center" and not bold)
         image, self._uncaptioned = self._uncaptioned, None
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
             image.caption = text  # "<p><img></p><p><em>caption</em></p>"
             return
         if len(text) <= 20 and _AD_LABEL.match(text):
             return  # the label of an ad slot, whatever its class
-        emphasized = bold or italic or self._align == "right"
+        emphasized = bold or italic or align == "right"
         self.blocks.append(Paragraph(text, emphasized, caption_like))
 
     def add_image(self, url: str, caption: str | None) -> None:
@@ -178,7 +180,14 @@ class _Builder:
             if isinstance(tag, str) and child not in skip:
                 names = child.keys()  # one read: most elements have no attribute, or a style
                 css = _css(child.get("style")) if "style" in names else _UNSTYLED
-                if not _is_left_out(child, tag, names, css, self):
+                if names in _STYLE_ONLY and tag in BLOCK_TAGS and not len(child):
+                    # Most paragraphs: of the rules of _is_left_out and visit_kept only a
+                    # hidden style and the leaf block's apply (no class, id or align; a
+                    # leaf holds no link): no call for those that do not.
+                    if not css.hidden:
+                        self._leaf_block(child, style | css.style | _TAG_STYLE.get(tag, 0),
+                                         css.align)
+                elif not _is_left_out(child, tag, names, css, self):
                     self.visit_kept(child, tag, style, names, css)
             tail = child.tail
             if tail:  # mostly None between blocks: no call then
@@ -201,27 +210,34 @@ class _Builder:
                 _add_image_box(box, self)
                 return
         is_block = tag in BLOCK_TAGS
+        style |= css.style | _TAG_STYLE.get(tag, 0)
         if is_block:
+            # The block's own alignment if it has one
+            align = css.align or (el.get("align") if "align" in names else None) or None
+            if not children:
+                self._leaf_block(el, style, align)
+                return
             if self._parts:
                 self.flush()
-            # flush's reset, then the block's own alignment if it has one
-            self._align = css.align or (el.get("align") if "align" in names else None) or None
-        style |= css.style | _TAG_STYLE.get(tag, 0)
+            self._align = align  # after flush's reset
         text = el.text
-        if is_block and not children:
-            # A leaf block (most paragraphs) is a paragraph of its own text: no parts to
-            # gather and join (a text of spaces only normalizes to none).
-            text = normalize_text(text)
-            if text:
-                self._add_paragraph(text, style)
-            self._align = None
-            return
         if text:
             self.add_text(text, style)
         if children:  # a leaf: no child iterator to make
             self.walk(el, style)
         if is_block:
             self.flush()
+
+    def _leaf_block(self, el: HtmlElement, style: int, align: str | None) -> None:
+        """A block without children (most paragraphs), set in style and aligned so: a
+        paragraph of its own text, no parts to gather and join (a text of spaces only
+        normalizes to none)."""
+        if self._parts:
+            self.flush()
+        text = normalize_text(el.text)
+        if text:
+            self._add_paragraph(text, style, align)
+        self._align = None  # what follows in the parent is not this block's
 
     def _line_break(self, el: HtmlElement) -> None:
         """<br><br> ends a paragraph; a single <br> is a line break inside one."""
