@@ -98,6 +98,8 @@ def _css(style: str) -> _Css:
 
 
 _UNSTYLED = _css("")  # an element without a style attribute: no get() for it
+# The attribute names of an element with at most a style (most paragraphs).
+_STYLE_ONLY = ([], ["style"])
 
 
 class _Holders:
@@ -145,22 +147,22 @@ class _Builder:
         if self._parts:
             text = normalize_text("".join(self._parts))
             if text:  # then a word was added: _common is the & of at least one style
-                self._add_paragraph(text, self._common)
+                self._add_paragraph(text, self._common, self._align)
             self._parts = []
             self._common = _BOLD | _ITALIC
         self._align = None
 
-    def _add_paragraph(self, text: str, common: int) -> None:
-        """A paragraph of normalized text, its words all set in common."""
+    def _add_paragraph(self, text: str, common: int, align: str | None) -> None:
+        """A paragraph of normalized text, its words all set in common, aligned so."""
         bold, italic = common & _BOLD != 0, common & _ITALIC != 0
-        caption_like = italic or (self._align == "center" and not bold)
+        caption_like = italic or (align == "center" and not bold)
         image, self._uncaptioned = self._uncaptioned, None
         if image is not None and caption_like and len(text) <= MAX_CAPTION_CHARS:
             image.caption = text  # "<p><img></p><p><em>caption</em></p>"
             return
         if len(text) <= 20 and _AD_LABEL.match(text):
             return  # the label of an ad slot, whatever its class
-        emphasized = bold or italic or self._align == "right"
+        emphasized = bold or italic or align == "right"
         self.blocks.append(Paragraph(text, emphasized, caption_like))
 
     def add_image(self, url: str, caption: str | None) -> None:
@@ -178,7 +180,14 @@ class _Builder:
             if isinstance(tag, str) and child not in skip:
                 names = child.keys()  # one read: most elements have no attribute, or a style
                 css = _css(child.get("style")) if "style" in names else _UNSTYLED
-                if not _is_left_out(child, tag, names, css, self):
+                if names in _STYLE_ONLY and tag in BLOCK_TAGS and not len(child):
+                    # Most paragraphs: of the rules of _is_left_out and visit_kept only a
+                    # hidden style and the leaf block's apply (no class, id or align; a
+                    # leaf holds no link): no call for those that do not.
+                    if not css.hidden:
+                        self._leaf_block(child, style | css.style | _TAG_STYLE.get(tag, 0),
+                                         css.align)
+                elif not _is_left_out(child, tag, names, css, self):
                     self.visit_kept(child, tag, style, names, css)
             tail = child.tail
             if tail:  # mostly None between blocks: no call then
@@ -192,7 +201,7 @@ class _Builder:
             self._line_break(el)
             return
         if tag in IMAGE_TAGS:
-            _add_image(el, None, self)
+            _add_image(el, names, None, self)
             return
         children = len(el)
         if tag in _IMAGE_BOX_TAGS and children:  # a box frames an image: a leaf is none
@@ -201,27 +210,34 @@ class _Builder:
                 _add_image_box(box, self)
                 return
         is_block = tag in BLOCK_TAGS
+        style |= css.style | _TAG_STYLE.get(tag, 0)
         if is_block:
+            # The block's own alignment if it has one
+            align = css.align or (el.get("align") if "align" in names else None) or None
+            if not children:
+                self._leaf_block(el, style, align)
+                return
             if self._parts:
                 self.flush()
-            # flush's reset, then the block's own alignment if it has one
-            self._align = css.align or (el.get("align") if "align" in names else None) or None
-        style |= css.style | _TAG_STYLE.get(tag, 0)
+            self._align = align  # after flush's reset
         text = el.text
-        if is_block and not children:
-            # A leaf block (most paragraphs) is a paragraph of its own text: no parts to
-            # gather and join (a text of spaces only normalizes to none).
-            text = normalize_text(text)
-            if text:
-                self._add_paragraph(text, style)
-            self._align = None
-            return
         if text:
             self.add_text(text, style)
         if children:  # a leaf: no child iterator to make
             self.walk(el, style)
         if is_block:
             self.flush()
+
+    def _leaf_block(self, el: HtmlElement, style: int, align: str | None) -> None:
+        """A block without children (most paragraphs), set in style and aligned so: a
+        paragraph of its own text, no parts to gather and join (a text of spaces only
+        normalizes to none)."""
+        if self._parts:
+            self.flush()
+        text = normalize_text(el.text)
+        if text:
+            self._add_paragraph(text, style, align)
+        self._align = None  # what follows in the parent is not this block's
 
     def _line_break(self, el: HtmlElement) -> None:
         """<br><br> ends a paragraph; a single <br> is a line break inside one."""
@@ -327,22 +343,54 @@ def _nearest_box(el: HtmlElement) -> HtmlElement | None:
 
 
 class _ImageBox(NamedTuple):
-    inside: list[tuple[HtmlElement, str]]  # the elements below the box, with their tags
+    # The box's images, with their attribute names, and its caption candidates (names
+    # None), in document order: what _add_image_box orders, without a second walk of it.
+    marked: list[tuple[HtmlElement, list[str] | None]]
     captions: list[HtmlElement]
 
 
 def _image_box(el: HtmlElement, tag: str, images: set[HtmlElement]) -> _ImageBox | None:
     """A table, figure or wrapper that frames images and their captions (not a layout
     table that happens to hold an image), with its caption elements; None for anything
-    else. images: the elements that hold an image (_Holders)."""
+    else. images: the elements that hold an image (_Holders).
+
+    The caption parts: <figcaption>, caption-classed elements, or a table's rows without
+    an image, outermost only."""
     # The bounded text read before the captions' scan, which reads every element.
     if tag not in _IMAGE_BOX_TAGS or not len(el) or el not in images or not _fits(el, 600):
         return None
-    # One walk, each tag read once, for the captions' rules and the images' order.
-    inside = [(below, below.tag) for below in el.iterdescendants()]
-    captions = _caption_elements(el, tag, inside, images)
+    # One walk for the three caption rules and the images' order, each element's tag and
+    # attribute names read once (an image's again by its source rules otherwise).
+    marked: list[tuple[HtmlElement, list[str] | None]] = []
+    figcaptions: list[HtmlElement] = []
+    classed: list[HtmlElement] = []
+    rows: list[HtmlElement] = []
+    for below in el.iterdescendants():
+        below_tag = below.tag
+        if not isinstance(below_tag, str):
+            continue
+        names = below.keys()
+        if below_tag in IMAGE_TAGS:  # an image holds itself: never a caption
+            marked.append((below, names))
+            continue
+        found = figcaptions if below_tag == "figcaption" else None
+        if found is not None:
+            found.append(below)
+        # Most elements of a box have neither attribute: no call for them.
+        if ("class" in names or "id" in names) and _has_name(below, names, _is_caption_name) \
+                and below not in images:
+            classed.append(below)
+            found = classed
+        elif below_tag == "tr" and below not in images:  # read only when none is classed
+            rows.append(below)
+            found = rows
+        if found is not None:
+            marked.append((below, None))
+    captions = figcaptions or classed or (rows if tag == "table" else [])
+    if len(captions) > 1:  # one caption (a table's usual) is outermost: no walk up from it
+        captions = [part for part in captions if not _inside_any(part, captions, el)]
     # A table or figure is framed as such, captioned or not.
-    return _ImageBox(inside, captions) if captions or tag in ("table", "figure") else None
+    return _ImageBox(marked, captions) if captions or tag in ("table", "figure") else None
 
 
 # normalize_text makes a text at most this many times longer: NFC turns a character into
@@ -357,33 +405,6 @@ def _fits(el: HtmlElement, limit: int) -> bool:
     a part of those nodes (not script, style…) plus a space for a <br>."""
     raw = etree.tostring(el, method="text", encoding=str, with_tail=False)
     return len(raw) * _MAX_NORMALIZED_GROWTH <= limit or short_text(el, limit) is not None
-
-
-def _caption_elements(box: HtmlElement, tag: str, inside: list[tuple[HtmlElement, str]],
-                      images: set[HtmlElement]) -> list[HtmlElement]:
-    """The caption parts of an image box: <figcaption>, caption-classed elements, or
-    a table's rows without an image, outermost only."""
-    found = ([el for el, below in inside if below == "figcaption"]
-             or _caption_classed(inside, images))
-    if not found and tag == "table":
-        found = [el for el, below in inside if below == "tr" and el not in images]
-    if len(found) < 2:  # one caption (a table's usual) is outermost: no walk up from it
-        return found
-    return [el for el in found if not _inside_any(el, found, box)]
-
-
-def _caption_classed(inside: list[tuple[HtmlElement, str]],
-                     images: set[HtmlElement]) -> list[HtmlElement]:
-    """The elements with a caption's class or id and no image, among an image box's."""
-    found = []
-    for el, tag in inside:
-        if isinstance(tag, str):
-            names = el.keys()
-            # Most elements of a box have neither attribute: no call for them.
-            if ("class" in names or "id" in names) and _has_name(el, names, _is_caption_name) \
-                    and el not in images:
-                found.append(el)
-    return found
 
 
 def _has_name(el: HtmlElement, names: list[str], test: Callable[[str], bool]) -> bool:
@@ -417,22 +438,24 @@ def _add_image_box(box: _ImageBox, builder: _Builder) -> None:
     """Each image with the caption text that follows it (text before the first
     image belongs to the first)."""
     captions = set(box.captions)
-    images: list[tuple[HtmlElement, list[str]]] = []
+    images: list[tuple[HtmlElement, list[str], list[str]]] = []
     before_first: list[str] = []
-    for el, tag in box.inside:
-        if tag in IMAGE_TAGS:
-            images.append((el, before_first if not images else []))
+    for el, names in box.marked:
+        if names is not None:
+            images.append((el, names, before_first if not images else []))
         elif el in captions:
             text = text_of(el)
             if text:
-                (images[-1][1] if images else before_first).append(text)
+                (images[-1][2] if images else before_first).append(text)
     builder.flush()
-    for img, parts in images:
-        _add_image(img, " ".join(parts) or None, builder)
+    for img, names, parts in images:
+        _add_image(img, names, " ".join(parts) or None, builder)
 
 
-def _add_image(img: HtmlElement, caption: str | None, builder: _Builder) -> None:
-    names = img.keys()  # one read for the source and the size: most images have no size
+def _add_image(img: HtmlElement, names: list[str], caption: str | None,
+               builder: _Builder) -> None:
+    """An image, unless it has no source or is a tracking pixel; names are its
+    attribute names."""
     src = image_source(img, names)
     url = urls.absolute(src, builder.page_url) if src else None
     if url is not None and not _is_tracking_pixel(img, names):
