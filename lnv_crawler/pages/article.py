@@ -27,6 +27,7 @@ from .dom import (
     HtmlElement,
     MetaTags,
     has_text,
+    inside_tag,
     is_in_menu,
     is_site_chrome,
     json_ld,
@@ -76,7 +77,6 @@ _CRUMB_XPATHS = tuple(etree.XPath(x) for x in (
 ))
 _BYLINE_BOXES = etree.XPath('//*[contains(@class, "author") or contains(@class, "byline")'
                             ' or (@itemprop="author" and not(self::meta))]')
-_IN_ITEM = etree.XPath("ancestor::li")
 # The words of a tag box's label ("Tags:", "Từ khóa:"): also what sections.label_key
 # makes of such a label, checked before the pattern.
 _TAG_LABEL_KEYS = frozenset({"tag", "tags", "từ khóa", "từ khoá", "chủ đề", "keyword", "keywords"})
@@ -154,9 +154,8 @@ def _in_article_list_item(el: HtmlElement) -> bool:
 
 
 def _in_link_or_item(el: HtmlElement) -> bool:
-    """Inside a link or a list item (ancestor-or-self::a | ancestor::li): a walk up,
-    which costs a fraction of an XPath call for the few elements asked."""
-    return el.tag == "a" or next(el.iterancestors("a", "li"), None) is not None
+    """Inside a link or a list item (ancestor-or-self::a | ancestor::li)."""
+    return el.tag == "a" or inside_tag(el, "a", "li")
 
 
 def _inline_text_length(el: HtmlElement) -> int:
@@ -486,7 +485,7 @@ class ArticlePage:
             return closing.text
         for el in _BYLINE_BOXES(self.root):
             text = text_of(el)
-            if text and not _IN_ITEM(el) and looks_like_byline(text, True):
+            if text and not inside_tag(el, "li") and looks_like_byline(text, True):
                 return text
         return None
 

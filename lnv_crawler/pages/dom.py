@@ -437,5 +437,11 @@ def is_site_chrome(el: HtmlElement) -> bool:
     return False
 
 
+def inside_tag(el: HtmlElement, *tags: str) -> bool:
+    """Whether an ancestor of el is an element of one of the tags (XPath's ancestor::tag),
+    by a walk up: an XPath call costs several times that."""
+    return next(el.iterancestors(*tags), None) is not None
+
+
 def is_in_menu(el: HtmlElement) -> bool:
     return bool(_MENU(el))

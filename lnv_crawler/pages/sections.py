@@ -30,6 +30,7 @@ from .dom import (
     SHORT_TEXTS,
     ElementIndex,
     HtmlElement,
+    inside_tag,
     resolved_links,
     short_text,
     text_of,
@@ -255,7 +256,7 @@ class LinkLists:
         for el in self._heading_like():
             at = self.order[el]
             if at <= start or el in inside_headings or self._holds_article_link(el, at) or (
-                    _inside_tag(el, "li") or short_text(el, 60) is None):
+                    inside_tag(el, "li") or short_text(el, 60) is None):
                 continue
             if not self._links_to_page(el) and not self._is_item_part(el):
                 yield at
@@ -526,7 +527,7 @@ class LinkLists:
             if not cls or not _LEAD_CLASSES[cls]:
                 continue
             el = self.index.elements[at]
-            if isinstance(el.tag, str) and not _holds_tag(el, "a") and not _inside_tag(el, "a"):
+            if isinstance(el.tag, str) and not _holds_tag(el, "a") and not inside_tag(el, "a"):
                 lead = _quick_text(el)
                 if lead:
                     return lead
@@ -669,11 +670,6 @@ def _holds_tag(el: HtmlElement, tag: str) -> bool:
     """Whether el is or holds a `tag` element (.//tag): its tag alone for an element
     without children, as most leads are (lxml's iterator costs more to make)."""
     return el.tag == tag if not len(el) else next(el.iter(tag), None) is not None
-
-
-def _inside_tag(el: HtmlElement, tag: str) -> bool:
-    """Whether an ancestor of el is a `tag` element (ancestor::tag, without XPath)."""
-    return next(el.iterancestors(tag), None) is not None
 
 
 def _text_outside_links(el: HtmlElement) -> Iterator[str]:
