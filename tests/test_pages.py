@@ -68,6 +68,10 @@ def test_broken_html_gives_no_record_and_no_exception(html):
         ("(OVN) - Theo", ("OVN", "Theo")),
         ("Không mã", (None, "Không mã")),
         ("TP.HCM - thành phố", (None, "TP.HCM - thành phố")),
+        ("LNV -\nDòng sau", ("LNV", "Dòng sau")),  # the lead runs on across a line break
+        ("LNV - - Theo", ("LNV", "- Theo")),
+        ("LNV -", (None, "LNV -")),  # a code with nothing after it is no code
+        ("LNV - Theo ", ("LNV", "Theo")),
         (None, (None, None)),
     ],
 )

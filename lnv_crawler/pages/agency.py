@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-_AGENCY = re.compile(r"^\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?P<rest>\S.*)$", re.S)
+# The code and its dash, up to the lead's first word (matched, not the whole lead: the
+# rest is a slice).
+_AGENCY = re.compile(r"\(?(?P<code>[A-ZĐ][A-ZĐ0-9]{1,7})\)?\s*[-–—]+\s*(?=\S)")
 
 
 def has_agency_code(text: str) -> bool:
@@ -19,5 +21,5 @@ def split_agency(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     match = _AGENCY.match(text)
     if match:
-        return match.group("code"), match.group("rest").strip()
+        return match.group("code"), text[match.end():].strip()
     return None, text
