@@ -83,6 +83,30 @@ def test_tab_bar_over_a_single_link_gives_it_to_the_active_tab():
     assert _sections(_page(after=after)) == [("newer", "201.html")]
 
 
+def _two_part_item(article_id: int, title: str) -> str:
+    """An item whose image link and title link sit in two sibling boxes."""
+    href = f"/bai-so-{article_id}-{article_id}.html"
+    return (f'<div class="thumb"><a href="{href}"><img src="/t/{article_id}.jpg" alt="Ảnh">'
+            f'</a></div><div class="info"><a href="{href}">{title}</a></div>')
+
+
+def test_an_items_two_boxes_under_two_tabs_are_no_panes():
+    """One item shown under a bar of two tabs, its image and its title in two boxes: the
+    item of the active tab, with its title, not one half under each tab."""
+    after = ('<div><ul><li class="active">Mới nhất</li><li>Đọc nhiều</li></ul>'
+             f'<div class="items">{_two_part_item(201, "Nghề đan cót ở Trung Hòa")}</div></div>')
+    links = _page(after=after).links()
+    assert [(link["section"], link["title"]) for link in links] == [
+        ("latest", "Nghề đan cót ở Trung Hòa")]
+
+
+def test_two_panes_of_two_part_items_split_pane_by_pane():
+    after = ('<div><ul><li class="active">Mới nhất</li><li>Đọc nhiều</li></ul><div>'
+             f'<div>{_two_part_item(201, "Nghề đan cót ở Trung Hòa")}</div>'
+             f'<div>{_two_part_item(202, "Nghề chẻ nan tre ở Tân Uyên")}</div></div></div>')
+    assert _sections(_page(after=after)) == [("latest", "201.html"), ("most_read", "202.html")]
+
+
 def test_boxes_inside_the_body_are_related_links():
     """A related box (headline link + teaser, no class) and an inline "Đọc thêm:" list
     inside the body: related links, in page order, not body."""

@@ -456,7 +456,8 @@ class LinkLists:
         return None
 
     def _split_panes(self, links: list[ArticleLink], count: int) -> list[list[ArticleLink]] | None:
-        """Split links among `count` side-by-side panes, if the markup has that many."""
+        """Split links among `count` side-by-side panes, if the markup has that many; the
+        links of one article (an item's image and its title) are never in two panes."""
         if len(links) < count:
             return None  # fewer links than panes (a single one has no pane of its own)
         # The links are in page order: the smallest box around the first and the last
@@ -465,6 +466,7 @@ class LinkLists:
         common = next(box for box in (links[0].anchor, *links[0].anchor.iterancestors())
                       if self._contains(box, last))
         panes: dict[HtmlElement, list[ArticleLink]] = {}
+        pane_of: dict[str, HtmlElement] = {}  # each URL's pane
         child = None
         for link in links:
             # The links of one pane follow each other: the pane of the one before, if
@@ -475,6 +477,8 @@ class LinkLists:
                     child = child.getparent()
                 if child is common:
                     return None  # the link is the common box itself
+            if pane_of.setdefault(link.url, child) is not child:
+                return None  # an item's two links in two boxes: its parts, not panes
             panes.setdefault(child, []).append(link)
             if len(panes) > count:
                 return None  # more panes than tabs, whatever the links after
