@@ -107,6 +107,18 @@ def test_two_panes_of_two_part_items_split_pane_by_pane():
     assert _sections(_page(after=after)) == [("latest", "201.html"), ("most_read", "202.html")]
 
 
+def test_an_article_in_both_panes_stays_in_both():
+    """The latest article is often the most read too: in each pane, an item of its own."""
+    after = ('<div><ul><li class="active">Mới nhất</li><li>Đọc nhiều</li></ul><div>'
+             f'<div><div>{_two_part_item(201, "Nghề đan cót ở Trung Hòa")}</div>'
+             f'<div>{_two_part_item(202, "Nghề chẻ nan tre ở Tân Uyên")}</div></div>'
+             f'<div><div>{_two_part_item(201, "Nghề đan cót ở Trung Hòa")}</div>'
+             f'<div>{_two_part_item(203, "Gốm Bát Tràng vào mùa Tết")}</div></div></div></div>')
+    assert _sections(_page(after=after)) == [
+        ("latest", "201.html"), ("latest", "202.html"),
+        ("most_read", "201.html"), ("most_read", "203.html")]
+
+
 def test_boxes_inside_the_body_are_related_links():
     """A related box (headline link + teaser, no class) and an inline "Đọc thêm:" list
     inside the body: related links, in page order, not body."""

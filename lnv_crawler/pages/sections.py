@@ -456,8 +456,8 @@ class LinkLists:
         return None
 
     def _split_panes(self, links: list[ArticleLink], count: int) -> list[list[ArticleLink]] | None:
-        """Split links among `count` side-by-side panes, if the markup has that many; the
-        links of one article (an item's image and its title) are never in two panes."""
+        """Split links among `count` side-by-side panes, if the markup has that many (not
+        the parts of one item: its image and its title in two boxes)."""
         if len(links) < count:
             return None  # fewer links than panes (a single one has no pane of its own)
         # The links are in page order: the smallest box around the first and the last
@@ -465,8 +465,10 @@ class LinkLists:
         last = links[-1].anchor
         common = next(box for box in (links[0].anchor, *links[0].anchor.iterancestors())
                       if self._contains(box, last))
+        item = self._item_box(links[0])
+        if item is not None and self._contains(item, common):
+            return None  # the boxes below common are the first item's parts
         panes: dict[HtmlElement, list[ArticleLink]] = {}
-        pane_of: dict[str, HtmlElement] = {}  # each URL's pane
         child = None
         for link in links:
             # The links of one pane follow each other: the pane of the one before, if
@@ -477,8 +479,6 @@ class LinkLists:
                     child = child.getparent()
                 if child is common:
                     return None  # the link is the common box itself
-            if pane_of.setdefault(link.url, child) is not child:
-                return None  # an item's two links in two boxes: its parts, not panes
             panes.setdefault(child, []).append(link)
             if len(panes) > count:
                 return None  # more panes than tabs, whatever the links after
