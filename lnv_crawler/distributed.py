@@ -9,7 +9,12 @@ would flush the shared queue under the others. So, instead:
     while it had nothing in flight;
   - the queue and seen-set persist while workers come and go; the last worker out,
     finding the queue empty and no other worker alive, clears the run's keys so the
-    next run starts fresh.
+    next run starts fresh;
+  - the start pages' answers are pooled: whether the run fetched one (else it failed,
+    extensions.failure_reason) is the run's, not each worker's, since any worker may
+    take any start page. A worker stays until each start page is answered or one was
+    fetched, unless no other worker is alive: then an unanswered one is lost with the
+    worker that took it, and counts as failed ("unanswered").
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import Settings
 from twisted.internet import task
 
+from . import urls
+from .extensions import START_FAILED_STAT, START_FETCHED_STAT, start_page_answered
+
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "%(spider)s"
@@ -31,6 +39,9 @@ REQUESTS_KEY = KEY_PREFIX + ":requests"
 DUPEFILTER_KEY = KEY_PREFIX + ":dupefilter"
 SEEDED_KEY = KEY_PREFIX + ":seeded"
 WORKERS_KEY = KEY_PREFIX + ":workers"
+STARTS_KEY = KEY_PREFIX + ":start_pages"  # canonical start URL -> pending, fetched, failed
+STARTS_FAILED_KEY = KEY_PREFIX + ":start_pages_failed"  # URL asked -> kind
+_PENDING, _FETCHED, _FAILED = "pending", "fetched", "failed"
 HEARTBEAT_SECONDS = 2.0
 
 
@@ -68,6 +79,7 @@ class DistributedRun:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.start_page_answered, signal=start_page_answered)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -82,9 +94,13 @@ class DistributedRun:
         self.beating.start(HEARTBEAT_SECONDS, now=False)
         if not self.others_alive() and not self.queue_length():
             # Leftovers of a crawl whose workers all died: start afresh.
-            self.server.delete(self.key(SEEDED_KEY), self.key(DUPEFILTER_KEY))
+            self.server.delete(self.key(SEEDED_KEY), self.key(DUPEFILTER_KEY),
+                               self.key(STARTS_KEY), self.key(STARTS_FAILED_KEY))
         seeds = self.server.set(self.key(SEEDED_KEY), self.worker, nx=True)
         spider.seeds_start_urls = bool(seeds)
+        if seeds:
+            self.server.hset(self.key(STARTS_KEY),
+                             mapping=dict.fromkeys(spider.start_pages, _PENDING))
         logger.info("worker %s %s", self.worker,
                     "seeds the start URLs" if seeds else "joins a crawl already seeded")
 
@@ -94,8 +110,20 @@ class DistributedRun:
     def queue_length(self) -> int:
         return self.server.zcard(self.key(REQUESTS_KEY))
 
+    def start_page_answered(self, url: str, asked: str | None = None,
+                            failed: str | None = None) -> None:
+        """Pools one start page's answer (a fetched one is never marked failed after)."""
+        if failed is None:
+            self.server.hset(self.key(STARTS_KEY), url, _FETCHED)
+            return
+        self.server.hset(self.key(STARTS_FAILED_KEY), asked or url, failed)
+        if _text(self.server.hget(self.key(STARTS_KEY), url) or b"") != _FETCHED:
+            self.server.hset(self.key(STARTS_KEY), url, _FAILED)
+
     def spider_idle(self, spider) -> None:
-        """Stay open while the shared queue may still fill from other workers."""
+        """Stay open while the shared queue may still fill from other workers, and while
+        another worker may still fetch a start page when none was fetched yet (the
+        run's outcome); then take the run's start-page answers as this worker's."""
         self.heartbeat()
         if self.queue_length():
             self.empty_since = None
@@ -104,6 +132,27 @@ class DistributedRun:
         self.empty_since = self.empty_since or now
         if now - self.empty_since < self.idle_seconds:
             raise DontCloseSpider
+        states = _texts(self.server.hgetall(self.key(STARTS_KEY)))
+        unanswered = [url for url, state in states.items() if state == _PENDING]
+        fetched = sum(state == _FETCHED for state in states.values())
+        alive = self.others_alive()
+        if unanswered and not fetched and alive:
+            raise DontCloseSpider
+        # With no other worker alive, an unanswered start page is lost with the one that
+        # took it (this worker is idle, nothing in flight).
+        lost = [] if alive else [urls.to_fetch_url(url, spider.base_url) for url in unanswered]
+        self.adopt_start_pages(fetched, lost)
+
+    def adopt_start_pages(self, fetched: int, lost: list[str]) -> None:
+        """The run's start pages in this worker's stats, for its exit status and summary:
+        fetched by any worker, failed in any, or lost unanswered (the URLs asked) with a
+        stopped worker."""
+        failed = _texts(self.server.hgetall(self.key(STARTS_FAILED_KEY)))
+        failed.update(dict.fromkeys(lost, "unanswered"))
+        stats = self.crawler.stats
+        stats.set_value(START_FETCHED_STAT, fetched)
+        if failed:
+            stats.set_value(START_FAILED_STAT, failed)
 
     def others_alive(self) -> bool:
         """Another worker's heartbeat is recent (a dead worker falls silent)."""
@@ -117,9 +166,15 @@ class DistributedRun:
         self.server.hdel(self.key(WORKERS_KEY), self.worker)
         if reason == "finished" and not self.queue_length() and not self.others_alive():
             self.server.delete(self.key(SEEDED_KEY), self.key(DUPEFILTER_KEY),
-                               self.key(WORKERS_KEY), self.key(REQUESTS_KEY))
+                               self.key(WORKERS_KEY), self.key(REQUESTS_KEY),
+                               self.key(STARTS_KEY), self.key(STARTS_FAILED_KEY))
             logger.info("last worker out: the shared crawl's keys are cleared")
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _texts(mapping: dict) -> dict[str, str]:
+    """A Redis hash as str keys and values."""
+    return {_text(k): _text(v) for k, v in mapping.items()}

@@ -32,6 +32,10 @@ STOPPED_REASONS = frozenset({"shutdown", "closespider_timeout"})
 # ({URL asked: kind}): a run that fetched none of them collected nothing (a wrong base_url).
 START_FETCHED_STAT = "lnv/start_pages/fetched"
 START_FAILED_STAT = "lnv/start_pages/failed"
+# Sent when a start page is answered: url (canonical); for one that failed, also asked
+# (the URL asked) and failed (its kind). A shared crawl's workers pool the answers
+# (distributed.py): any of them may have taken any start page from the shared queue.
+start_page_answered = object()
 
 
 def _grouped(stats: dict[str, Any], prefix: str) -> dict[str, int]:

@@ -1,9 +1,10 @@
 """Distributed mode on a real redis-server (started here on a free loopback port):
 two workers share the queue and the seen-set; a killed worker leaves the rest of the
-queue to the other."""
+queue to the other; whether the run fetched a start page is the run's, for each worker."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -11,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import read_urls, start_crawl
+from conftest import read_records, read_urls, start_crawl
 
 from lnv_crawler.samplesite import expected_records
 from lnv_crawler.samplesite.server import serving
@@ -46,10 +47,27 @@ def redis_url(tmp_path):
     proc.wait(timeout=10)
 
 
-def start_worker(tmp_path: Path, name: str, base_url: str, redis: str) -> subprocess.Popen:
-    return start_crawl(tmp_path / f"{name}.jsonl", "-a", f"base_url={base_url}", settings={
-        "REDIS_URL": redis, "LNV_STATE_DIR": str(tmp_path / name),
-        "LNV_REDIS_IDLE_SECONDS": "6", "CONCURRENT_REQUESTS_PER_DOMAIN": "2"})
+def start_worker(tmp_path: Path, name: str, base_url: str, redis: str,
+                 *args: str) -> subprocess.Popen:
+    return start_crawl(tmp_path / f"{name}.jsonl", "-a", f"base_url={base_url}", *args,
+                       settings={"REDIS_URL": redis, "LNV_STATE_DIR": str(tmp_path / name),
+                                 "LNV_REDIS_IDLE_SECONDS": "6",
+                                 "CONCURRENT_REQUESTS_PER_DOMAIN": "2"})
+
+
+def run_workers(tmp_path: Path, redis: str, *args: str) -> tuple[list[int], list[str]]:
+    """Two workers of one shared run; their exit statuses and stderr."""
+    with serving(delay=0.3) as server:
+        workers = [start_worker(tmp_path, name, server.base_url, redis, *args) for name in "ab"]
+        errors = [w.communicate(timeout=180)[1] for w in workers]
+    return [w.returncode for w in workers], errors
+
+
+def summaries(tmp_path: Path) -> list[dict]:
+    return [json.loads((tmp_path / f"{name}.summary.json").read_text("utf-8")) for name in "ab"]
+
+
+DEAD = "https://langngheviet.com.vn/bai-khong-con-99999.html"
 
 
 def test_two_workers_write_every_article_once(tmp_path, redis_url):
@@ -92,3 +110,59 @@ def test_a_killed_worker_leaves_the_queue_to_the_other(tmp_path, redis_url):
           f"of {len(EXPECTED)}")
     assert len(survivor) == len(set(survivor))
     assert sorted(survivor + rerun) == EXPECTED, "over two runs: nothing lost, nothing twice"
+
+
+def test_a_run_whose_start_page_is_dead_fails_in_every_worker(tmp_path, redis_url):
+    """The worker that did not take the dead start page from the queue fetched nothing
+    wrong itself: it fails too (it exited 0 before), and neither publishes a file."""
+    statuses, errors = run_workers(tmp_path, redis_url, "-a", f"start_urls={DEAD}")
+    assert statuses == [1, 1], [e[-1500:] for e in errors]
+    for error in errors:
+        assert "lnv: no start page could be fetched (http_404: " in error.strip().splitlines()[-1]
+    for summary in summaries(tmp_path):
+        assert summary["exit_status"] == 1
+        assert list(summary["start_pages_failed"].values()) == ["http_404"]
+    assert not list(tmp_path.glob("[ab].jsonl*")), "nothing published, nothing kept"
+
+
+def test_a_dead_start_page_beside_a_live_one_fails_no_worker(tmp_path, redis_url):
+    """Whichever worker takes the dead start page, the run fetched the other: each exits
+    0, together they write every article once, and both summaries name the dead page."""
+    statuses, errors = run_workers(tmp_path, redis_url, "-a",
+                                   f"start_urls={DEAD},https://langngheviet.com.vn/")
+    assert statuses == [0, 0], [e[-1500:] for e in errors]
+    written = [r["url"] for name in "ab" for r in read_records(tmp_path / f"{name}.jsonl")]
+    assert sorted(written) == EXPECTED
+    for summary in summaries(tmp_path):
+        assert summary["exit_status"] == 0
+        assert list(summary["start_pages_failed"].values()) == ["http_404"]
+
+
+def test_a_start_page_lost_with_a_killed_worker_fails_the_run(tmp_path, redis_url):
+    """The worker that took the only start page is killed before it was answered: the
+    other, once no other worker is alive, fails the run and names the page unanswered."""
+    import redis
+
+    shared = redis.Redis.from_url(redis_url)
+    with serving(delay=10) as server:  # the start page stays in flight
+        a = start_worker(tmp_path, "a", server.base_url, redis_url)
+        deadline = time.monotonic() + 60
+        while not (shared.exists("lnv:start_pages") and shared.zcard("lnv:requests") == 0):
+            assert time.monotonic() < deadline and a.poll() is None
+            time.sleep(0.05)
+        a.kill()
+        a.communicate(timeout=30)
+        b = start_worker(tmp_path, "b", server.base_url, redis_url)
+        # a's heartbeat kept up until b has joined, however slow b is to start: b must
+        # find a crawl under way, not the leftovers of a dead one (which it would redo).
+        beats = [f"{socket.gethostname()}:{a.pid}".encode()]
+        while set(shared.hkeys("lnv:workers")) <= set(beats):
+            assert time.monotonic() < deadline and b.poll() is None
+            shared.hset("lnv:workers", beats[0], time.time())
+            time.sleep(0.2)
+        _, err = b.communicate(timeout=180)
+    assert b.returncode == 1, err[-2000:]
+    assert "lnv: no start page could be fetched (unanswered: " in err.strip().splitlines()[-1]
+    summary = json.loads((tmp_path / "b.summary.json").read_text("utf-8"))
+    assert list(summary["start_pages_failed"].values()) == ["unanswered"]
+    assert not list(tmp_path.glob("[ab].jsonl*"))

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 
 from .. import distributed, incremental, urls
 from ..arguments import flag
-from ..extensions import START_FAILED_STAT, START_FETCHED_STAT
+from ..extensions import START_FAILED_STAT, START_FETCHED_STAT, start_page_answered
 from ..middlewares import RefusedRequest
 from ..pages.article import ArticlePage
 from ..pages.listing import ListingPage, listing_root, page_number
@@ -122,6 +122,8 @@ class LnvSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         if response.meta.get("lnv_start"):
             self.crawler.stats.inc_value(START_FETCHED_STAT)
+            self.crawler.signals.send_catch_log(start_page_answered,
+                                                url=response.meta["lnv_canonical"])
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("lnv/skipped/not_html")
             self.logger.info("not an HTML page, skipped: %s", response.url)
@@ -204,6 +206,8 @@ class LnvSpider(scrapy.Spider):
             first = request.meta.get("redirect_urls", [request.url])[0]  # the URL asked
             failed = self.crawler.stats.get_value(START_FAILED_STAT, {})
             self.crawler.stats.set_value(START_FAILED_STAT, {**failed, first: why})
+            self.crawler.signals.send_catch_log(
+                start_page_answered, url=request.meta["lnv_canonical"], asked=first, failed=why)
         if failure.check(RefusedRequest):
             return  # declined on purpose, counted where declined
         self.crawler.stats.inc_value(f"lnv/failed/{kind}")
