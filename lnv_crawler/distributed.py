@@ -12,9 +12,10 @@ would flush the shared queue under the others. So, instead:
     next run starts fresh;
   - the start pages' answers are pooled: whether the run fetched one (else it failed,
     extensions.failure_reason) is the run's, not each worker's, since any worker may
-    take any start page. A worker stays until each start page is answered or one was
-    fetched, unless no other worker is alive: then an unanswered one is lost with the
-    worker that took it, and counts as failed ("unanswered").
+    take any start page. An idle worker waits until each start page is answered or
+    one was fetched, while another worker is alive and not waiting itself (one that
+    waits holds no request): else an unanswered one was lost with the worker that
+    took it, and counts as failed ("unanswered").
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ SEEDED_KEY = KEY_PREFIX + ":seeded"
 WORKERS_KEY = KEY_PREFIX + ":workers"
 STARTS_KEY = KEY_PREFIX + ":start_pages"  # canonical start URL -> pending, fetched, failed
 STARTS_FAILED_KEY = KEY_PREFIX + ":start_pages_failed"  # URL asked -> kind
+WAITING_KEY = KEY_PREFIX + ":waiting"  # the idle workers waiting for a start page's answer
 _PENDING, _FETCHED, _FAILED = "pending", "fetched", "failed"
 HEARTBEAT_SECONDS = 2.0
 
@@ -95,7 +97,8 @@ class DistributedRun:
         if not self.others_alive() and not self.queue_length():
             # Leftovers of a crawl whose workers all died: start afresh.
             self.server.delete(self.key(SEEDED_KEY), self.key(DUPEFILTER_KEY),
-                               self.key(STARTS_KEY), self.key(STARTS_FAILED_KEY))
+                               self.key(STARTS_KEY), self.key(STARTS_FAILED_KEY),
+                               self.key(WAITING_KEY))
         seeds = self.server.set(self.key(SEEDED_KEY), self.worker, nx=True)
         spider.seeds_start_urls = bool(seeds)
         if seeds:
@@ -127,6 +130,7 @@ class DistributedRun:
         self.heartbeat()
         if self.queue_length():
             self.empty_since = None
+            self.server.srem(self.key(WAITING_KEY), self.worker)  # it has work again
             raise DontCloseSpider
         now = time.monotonic()
         self.empty_since = self.empty_since or now
@@ -135,12 +139,13 @@ class DistributedRun:
         states = _texts(self.server.hgetall(self.key(STARTS_KEY)))
         unanswered = [url for url, state in states.items() if state == _PENDING]
         fetched = sum(state == _FETCHED for state in states.values())
-        alive = self.others_alive()
-        if unanswered and not fetched and alive:
+        answering = self.others_alive(waiting_too=False)
+        if unanswered and not fetched and answering:
+            self.server.sadd(self.key(WAITING_KEY), self.worker)
             raise DontCloseSpider
-        # With no other worker alive, an unanswered start page is lost with the one that
-        # took it (this worker is idle, nothing in flight).
-        lost = [] if alive else [urls.to_fetch_url(url, spider.base_url) for url in unanswered]
+        # With no other worker that may answer it, an unanswered start page is lost with
+        # the one that took it (this worker is idle, nothing in flight).
+        lost = [] if answering else [urls.to_fetch_url(u, spider.base_url) for u in unanswered]
         self.adopt_start_pages(fetched, lost)
 
     def adopt_start_pages(self, fetched: int, lost: list[str]) -> None:
@@ -154,20 +159,26 @@ class DistributedRun:
         if failed:
             stats.set_value(START_FAILED_STAT, failed)
 
-    def others_alive(self) -> bool:
-        """Another worker's heartbeat is recent (a dead worker falls silent)."""
+    def others_alive(self, waiting_too: bool = True) -> bool:
+        """Another worker's heartbeat is recent (a dead worker falls silent); with
+        waiting_too False, of a worker not waiting for a start page's answer."""
         beats = self.server.hgetall(self.key(WORKERS_KEY))
         horizon = time.time() - 3 * HEARTBEAT_SECONDS
+        skip = {self.worker}
+        if not waiting_too:
+            skip.update(map(_text, self.server.smembers(self.key(WAITING_KEY))))
         return any(float(beat) > horizon for worker, beat in beats.items()
-                   if _text(worker) != self.worker)
+                   if _text(worker) not in skip)
 
     def spider_closed(self, spider, reason: str) -> None:
         self.beating.stop()
         self.server.hdel(self.key(WORKERS_KEY), self.worker)
+        self.server.srem(self.key(WAITING_KEY), self.worker)
         if reason == "finished" and not self.queue_length() and not self.others_alive():
             self.server.delete(self.key(SEEDED_KEY), self.key(DUPEFILTER_KEY),
                                self.key(WORKERS_KEY), self.key(REQUESTS_KEY),
-                               self.key(STARTS_KEY), self.key(STARTS_FAILED_KEY))
+                               self.key(STARTS_KEY), self.key(STARTS_FAILED_KEY),
+                               self.key(WAITING_KEY))
             logger.info("last worker out: the shared crawl's keys are cleared")
 
 

@@ -55,11 +55,23 @@ def start_worker(tmp_path: Path, name: str, base_url: str, redis: str,
                                  "CONCURRENT_REQUESTS_PER_DOMAIN": "2"})
 
 
+def finish(workers: list[subprocess.Popen], timeout: float) -> list[str]:
+    """The workers' stderr once they exit; killed when they outlast timeout (a worker
+    left waiting would outlive the test)."""
+    try:
+        return [w.communicate(timeout=timeout)[1] for w in workers]
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
+
+
 def run_workers(tmp_path: Path, redis: str, *args: str) -> tuple[list[int], list[str]]:
     """Two workers of one shared run; their exit statuses and stderr."""
     with serving(delay=0.3) as server:
         workers = [start_worker(tmp_path, name, server.base_url, redis, *args) for name in "ab"]
-        errors = [w.communicate(timeout=180)[1] for w in workers]
+        errors = finish(workers, 180)
     return [w.returncode for w in workers], errors
 
 
@@ -160,9 +172,32 @@ def test_a_start_page_lost_with_a_killed_worker_fails_the_run(tmp_path, redis_ur
             assert time.monotonic() < deadline and b.poll() is None
             shared.hset("lnv:workers", beats[0], time.time())
             time.sleep(0.2)
-        _, err = b.communicate(timeout=180)
+        [err] = finish([b], 180)
     assert b.returncode == 1, err[-2000:]
     assert "lnv: no start page could be fetched (unanswered: " in err.strip().splitlines()[-1]
     summary = json.loads((tmp_path / "b.summary.json").read_text("utf-8"))
     assert list(summary["start_pages_failed"].values()) == ["unanswered"]
     assert not list(tmp_path.glob("[ab].jsonl*"))
+
+
+def test_workers_waiting_on_a_lost_start_page_do_not_wait_on_each_other(tmp_path, redis_url):
+    """A third worker ("c", played here in Redis: it seeded the run and took its start
+    page) stops; the two left, each waiting for that page's answer, must not keep each
+    other waiting: both fail the run, naming the page unanswered."""
+    import redis
+
+    shared = redis.Redis.from_url(redis_url)
+    shared.set("lnv:seeded", "c")
+    shared.hset("lnv:start_pages", "https://langngheviet.com.vn/", "pending")
+    deadline = time.monotonic() + 60
+    with serving() as server:
+        workers = [start_worker(tmp_path, name, server.base_url, redis_url) for name in "ab"]
+        while len(shared.hkeys("lnv:workers")) < 3:  # c's heartbeat until a and b joined
+            assert time.monotonic() < deadline
+            shared.hset("lnv:workers", "c", time.time())
+            time.sleep(0.2)
+        errors = finish(workers, 120)
+    assert [w.returncode for w in workers] == [1, 1], [e[-1500:] for e in errors]
+    for error in errors:
+        assert "joins a crawl already seeded" in error
+        assert "lnv: no start page could be fetched (unanswered: " in error.strip().splitlines()[-1]
