@@ -115,13 +115,11 @@ class DistributedRun:
 
     def start_page_answered(self, url: str, asked: str | None = None,
                             failed: str | None = None) -> None:
-        """Pools one start page's answer (a fetched one is never marked failed after)."""
-        if failed is None:
-            self.server.hset(self.key(STARTS_KEY), url, _FETCHED)
-            return
-        self.server.hset(self.key(STARTS_FAILED_KEY), asked or url, failed)
-        if _text(self.server.hget(self.key(STARTS_KEY), url) or b"") != _FETCHED:
-            self.server.hset(self.key(STARTS_KEY), url, _FAILED)
+        """Pools one start page's answer (one per start page: the dupefilter lets a
+        start URL through once)."""
+        self.server.hset(self.key(STARTS_KEY), url, _FETCHED if failed is None else _FAILED)
+        if failed is not None:
+            self.server.hset(self.key(STARTS_FAILED_KEY), asked or url, failed)
 
     def spider_idle(self, spider) -> None:
         """Stay open while the shared queue may still fill from other workers, and while

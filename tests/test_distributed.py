@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import read_records, read_urls, start_crawl
 
+from lnv_crawler import distributed
 from lnv_crawler.samplesite import expected_records
 from lnv_crawler.samplesite.server import serving
 
@@ -80,6 +81,11 @@ def summaries(tmp_path: Path) -> list[dict]:
 
 
 DEAD = "https://langngheviet.com.vn/bai-khong-con-99999.html"
+
+
+def key(template: str) -> str:
+    """A shared run's Redis key, as the workers name it."""
+    return template % {"spider": "lnv"}
 
 
 def test_two_workers_write_every_article_once(tmp_path, redis_url):
@@ -159,7 +165,8 @@ def test_a_start_page_lost_with_a_killed_worker_fails_the_run(tmp_path, redis_ur
     with serving(delay=10) as server:  # the start page stays in flight
         a = start_worker(tmp_path, "a", server.base_url, redis_url)
         deadline = time.monotonic() + 60
-        while not (shared.exists("lnv:start_pages") and shared.zcard("lnv:requests") == 0):
+        while not (shared.exists(key(distributed.STARTS_KEY))
+                 and shared.zcard(key(distributed.REQUESTS_KEY)) == 0):
             assert time.monotonic() < deadline and a.poll() is None
             time.sleep(0.05)
         a.kill()
@@ -168,9 +175,9 @@ def test_a_start_page_lost_with_a_killed_worker_fails_the_run(tmp_path, redis_ur
         # a's heartbeat kept up until b has joined, however slow b is to start: b must
         # find a crawl under way, not the leftovers of a dead one (which it would redo).
         beats = [f"{socket.gethostname()}:{a.pid}".encode()]
-        while set(shared.hkeys("lnv:workers")) <= set(beats):
+        while set(shared.hkeys(key(distributed.WORKERS_KEY))) <= set(beats):
             assert time.monotonic() < deadline and b.poll() is None
-            shared.hset("lnv:workers", beats[0], time.time())
+            shared.hset(key(distributed.WORKERS_KEY), beats[0], time.time())
             time.sleep(0.2)
         [err] = finish([b], 180)
     assert b.returncode == 1, err[-2000:]
@@ -187,14 +194,15 @@ def test_workers_waiting_on_a_lost_start_page_do_not_wait_on_each_other(tmp_path
     import redis
 
     shared = redis.Redis.from_url(redis_url)
-    shared.set("lnv:seeded", "c")
-    shared.hset("lnv:start_pages", "https://langngheviet.com.vn/", "pending")
+    shared.set(key(distributed.SEEDED_KEY), "c")
+    shared.hset(key(distributed.STARTS_KEY), "https://langngheviet.com.vn/", "pending")
     deadline = time.monotonic() + 60
     with serving() as server:
         workers = [start_worker(tmp_path, name, server.base_url, redis_url) for name in "ab"]
-        while len(shared.hkeys("lnv:workers")) < 3:  # c's heartbeat until a and b joined
+        # c's heartbeat until a and b have joined
+        while len(shared.hkeys(key(distributed.WORKERS_KEY))) < 3:
             assert time.monotonic() < deadline
-            shared.hset("lnv:workers", "c", time.time())
+            shared.hset(key(distributed.WORKERS_KEY), "c", time.time())
             time.sleep(0.2)
         errors = finish(workers, 120)
     assert [w.returncode for w in workers] == [1, 1], [e[-1500:] for e in errors]

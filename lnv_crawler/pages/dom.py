@@ -294,8 +294,7 @@ def _resolve_absolute(href: str) -> tuple[str | None, bool]:
     """_resolve of an absolute href (the page's URL plays no part)."""
     if _CANONICAL_ARTICLE.fullmatch(href):
         return href, True
-    url = urls.canonicalize(href.strip())  # what urls.absolute makes of it
-    return url, url is not None and urls.is_article_url(url)
+    return _site_url(href.strip())  # stripped: what urls.absolute makes of it
 
 
 def _resolve(href: str | None, page_url: str) -> tuple[str | None, bool]:
