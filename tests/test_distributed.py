@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -80,6 +81,15 @@ def summaries(tmp_path: Path) -> list[dict]:
     return [json.loads((tmp_path / f"{name}.summary.json").read_text("utf-8")) for name in "ab"]
 
 
+def recorded(state: Path) -> int:
+    """Articles and dead links a worker's state folder recorded (none for a failed run)."""
+    if not (state / "articles.sqlite").exists():
+        return 0
+    with sqlite3.connect(state / "articles.sqlite") as db:
+        return sum(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                   for table in ("articles", "dead_links"))
+
+
 DEAD = "https://langngheviet.com.vn/bai-khong-con-99999.html"
 
 
@@ -141,6 +151,7 @@ def test_a_run_whose_start_page_is_dead_fails_in_every_worker(tmp_path, redis_ur
         assert summary["exit_status"] == 1
         assert list(summary["start_pages_failed"].values()) == ["http_404"]
     assert not list(tmp_path.glob("[ab].jsonl*")), "nothing published, nothing kept"
+    assert recorded(tmp_path / "a") == recorded(tmp_path / "b") == 0, "not even the dead link"
 
 
 def test_a_dead_start_page_beside_a_live_one_fails_no_worker(tmp_path, redis_url):
@@ -209,3 +220,7 @@ def test_workers_waiting_on_a_lost_start_page_do_not_wait_on_each_other(tmp_path
     for error in errors:
         assert "joins a crawl already seeded" in error
         assert "lnv: no start page could be fetched (unanswered: " in error.strip().splitlines()[-1]
+    for summary in summaries(tmp_path):
+        assert summary["exit_status"] == 1
+        assert list(summary["start_pages_failed"].values()) == ["unanswered"]
+    assert not list(tmp_path.glob("[ab].jsonl*")), "nothing published, nothing kept"
