@@ -4,6 +4,7 @@ and parse_date against dateparser, on the same inputs for each contestant."""
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 import timeit
 from collections.abc import Callable, Sequence
@@ -120,7 +121,7 @@ def parse_bench(files: Sequence[Path], trafilatura: ModuleType | None) -> dict:
     for parse in contestants.values():
         parse(*pages[0])  # warm-up: imports, caches
     times = _rounds(contestants, pages)
-    result: dict = {"pages": len(pages)}
+    result: dict = {"pages": len(pages), "page_objects": _how_page_objects_run()}
     for name, passes in times.items():
         result[f"{name}_ms"] = round(min(passes) / len(pages) * 1000, 3)
     ratios = sorted(a / b for a, b in zip(times["lnv_article_page"], times["lxml_fromstring"],
@@ -137,6 +138,11 @@ def parse_bench(files: Sequence[Path], trafilatura: ModuleType | None) -> dict:
     records = [ArticlePage(html, url).to_item() for html, url in pages]
     result["lnv_records"] = sum(1 for r in records if r is not None)
     return result
+
+
+def _how_page_objects_run() -> str:
+    """"compiled" (setup.py built them and their sources are unchanged) or "source"."""
+    return "source" if sys.modules[ArticlePage.__module__].__file__.endswith(".py") else "compiled"
 
 
 # -- dates ---------------------------------------------------------------------------

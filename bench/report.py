@@ -114,7 +114,7 @@ def _parse_lines(parse: dict) -> list[str]:
                 "as earlier versions timed it)" if parse.get("lxml_fromstring_kept_ms") else ""),
              f"  ArticlePage.to_item()   {lnv:7.2f} ms "
              f"({parse['parse_ratio']:.2f}× lxml: the median of {len(rounds)} interleaved "
-             f"rounds, {rounds[0]:.2f}-{rounds[-1]:.2f}×)"]
+             f"rounds, {rounds[0]:.2f}-{rounds[-1]:.2f}×; modules {_page_objects(parse)})"]
     if parse.get("trafilatura_extract_ms"):
         traf = parse["trafilatura_extract_ms"]
         lines.append(f"  trafilatura.extract     {traf:7.2f} ms ({traf / lnv:.2f}× ArticlePage)")
@@ -182,6 +182,11 @@ def console(results: dict, found: list[Target]) -> str:
     return "\n".join(lines)
 
 
+def _page_objects(parse: dict) -> str:
+    """How the page objects ran (results of earlier versions do not say: from source)."""
+    return parse.get("page_objects", "source")
+
+
 # -- Markdown and JSON -----------------------------------------------------------------
 
 
@@ -195,7 +200,8 @@ def markdown(results: dict, found: list[Target]) -> str:
                                 ("bare", "Crawl, bare Scrapy spider (same links, no parsing)"),
                                 ("warc", "Crawl, `scrapy crawl lnv` with the WARC archive on"))),
         ("`lxml.html.fromstring` per page", f"{parse['lxml_fromstring_ms']:.1f} ms"),
-        ("`ArticlePage(...).to_item()` per page", f"{parse['lnv_article_page_ms']:.1f} ms"),
+        ("`ArticlePage(...).to_item()` per page",
+         f"{parse['lnv_article_page_ms']:.1f} ms (modules {_page_objects(parse)})"),
     ]
     if parse.get("trafilatura_extract_ms"):
         rows.append(("`trafilatura.extract` per page", f"{parse['trafilatura_extract_ms']:.1f} ms"))
