@@ -78,14 +78,14 @@ def choose(package: Path = PACKAGE, pure: bool | None = None) -> list[str]:
     return names
 
 
-def main() -> int:
+def main(package: Path = PACKAGE) -> int:
     """Exit status 1 when a compiled module's source changed since its build (make then
     compiles again), else 0."""
-    hashes = built()
+    hashes = built(package / MANIFEST.name)
     if not hashes:  # setup.py found no Cython or no C compiler: nothing is wrong
         print("lnv_crawler: no module is compiled (is a C compiler installed?): the page "
               "objects run as Python, a little slower", file=sys.stderr)
-    changed = changed_since_build(PACKAGE, hashes)
+    changed = changed_since_build(package, hashes)
     if changed:
         print(f"lnv_crawler: {', '.join(changed)} changed since compiled: compiling again",
               file=sys.stderr)

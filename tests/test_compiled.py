@@ -71,6 +71,21 @@ def test_no_manifest_changes_nothing(package):
     assert compiled.choose(package, pure=False) == []
 
 
+def test_make_compiles_again_after_a_source_changed(package, capsys):
+    """make's `compiled` step: exit status 1 (then make compiles) only for a change."""
+    _write_manifest(package, "0" * 64)
+    assert compiled.main(package) == 1
+    assert "mod.py changed since compiled: compiling again" in capsys.readouterr().err
+    _write_manifest(package, _source_hash(package))
+    assert compiled.main(package) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_make_says_when_nothing_is_compiled(package, capsys):
+    assert compiled.main(package) == 0  # no manifest: nothing to compile again
+    assert "no module is compiled" in capsys.readouterr().err
+
+
 def _page_objects_file(environment: dict[str, str]) -> str:
     code = "import lnv_crawler.pages.article as m; print(m.__file__)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment,
