@@ -11,7 +11,6 @@ Everything else (project metadata, packages) is in pyproject.toml.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import runpy
@@ -22,7 +21,7 @@ from setuptools.command.build_ext import build_ext
 
 # Read from its file: an import of the package would already choose what runs.
 _GUARD = runpy.run_path("lnv_crawler/compiled.py")
-COMPILED, MANIFEST = _GUARD["COMPILED"], _GUARD["MANIFEST"].name
+COMPILED, MANIFEST, source_hash = _GUARD["COMPILED"], _GUARD["MANIFEST"], _GUARD["source_hash"]
 
 
 def _extensions() -> list:
@@ -60,8 +59,7 @@ class BuildExt(build_ext):
         for extension in self.extensions:
             if Path(self.get_ext_fullpath(extension.name)).exists():
                 name = extension.name.removeprefix("lnv_crawler.").replace(".", "/") + ".py"
-                source = Path("lnv_crawler", name).read_bytes()
-                built[name] = hashlib.sha256(source).hexdigest()
+                built[name] = source_hash(Path("lnv_crawler", name))
         package.mkdir(parents=True, exist_ok=True)
         (package / MANIFEST).write_text(json.dumps(built, indent=1, sort_keys=True) + "\n")
 

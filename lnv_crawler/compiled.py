@@ -25,32 +25,34 @@ from importlib.machinery import (
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent
-MANIFEST = PACKAGE / "compiled.json"
+MANIFEST = "compiled.json"  # in the package folder
 # What setup.py compiles (paths in the package): what a page's parse runs.
 COMPILED = ("text.py", "dates.py", "urls.py", "pages/agency.py", "pages/article.py",
             "pages/body.py", "pages/byline.py", "pages/dom.py", "pages/listing.py",
             "pages/sections.py")
 
 
-def built(manifest: Path = MANIFEST) -> dict[str, str]:
-    """{source path in the package: its sha256 when it was compiled}; {} when none was."""
+def built(package: Path = PACKAGE) -> dict[str, str]:
+    """{source path in the package: its source_hash when it was compiled}; {} when none
+    was."""
     try:
-        return json.loads(manifest.read_text("utf-8"))
+        return json.loads((package / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def source_hash(path: Path) -> str | None:
+    """What compiled.json holds for a source (setup.py writes it); None if unreadable."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def changed_since_build(package: Path, hashes: dict[str, str]) -> list[str]:
     """The sources of hashes that no longer hash so."""
     return [name for name, digest in hashes.items()
-            if _sha256(package / name) != digest]
-
-
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+            if source_hash(package / name) != digest]
 
 
 def run_from_source(folder: Path) -> None:
@@ -65,7 +67,7 @@ def choose(package: Path = PACKAGE, pure: bool | None = None) -> list[str]:
     """Makes the folders of changed (or, pure, of all) compiled modules run from source;
     returns those modules' sources (the other compiled modules of their folders run from
     source too)."""
-    hashes = built(package / MANIFEST.name)
+    hashes = built(package)
     if pure is None:
         pure = os.environ.get("LNV_PURE_PYTHON", "") not in ("", "0")
     names = list(hashes) if pure else changed_since_build(package, hashes)
@@ -81,7 +83,7 @@ def choose(package: Path = PACKAGE, pure: bool | None = None) -> list[str]:
 def main(package: Path = PACKAGE) -> int:
     """Exit status 1 when a compiled module's source changed since its build (make then
     compiles again), else 0."""
-    hashes = built(package / MANIFEST.name)
+    hashes = built(package)
     if not hashes:  # setup.py found no Cython or no C compiler: nothing is wrong
         print("lnv_crawler: no module is compiled (is a C compiler installed?): the page "
               "objects run as Python, a little slower", file=sys.stderr)
