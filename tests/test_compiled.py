@@ -4,10 +4,10 @@ are the same either way."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES
@@ -38,12 +38,12 @@ def package(tmp_path, monkeypatch):
     sys.path_importer_cache.pop(str(folder), None)
 
 
-def _write_manifest(folder: Path, source_hash: str) -> None:
-    (folder / compiled.MANIFEST.name).write_text(json.dumps({"mod.py": source_hash}))
+def _write_manifest(folder: Path, source_hash: str | None) -> None:
+    (folder / compiled.MANIFEST).write_text(json.dumps({"mod.py": source_hash}))
 
 
-def _source_hash(folder: Path) -> str:
-    return hashlib.sha256((folder / "mod.py").read_bytes()).hexdigest()
+def _source_hash(folder: Path) -> str | None:
+    return compiled.source_hash(folder / "mod.py")
 
 
 def test_a_source_changed_since_its_build_runs_from_source(package):
@@ -110,3 +110,27 @@ def test_pure_python_gives_the_same_records():
          "tests/test_pages.py", "tests/test_variants.py", "tests/test_unseen.py"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_a_build_without_a_c_compiler_leaves_the_modules_to_run_from_source(tmp_path):
+    """setup.py where the C compiler fails: the build still succeeds, an old compiled file
+    is removed (it would run beside a newer source), compiled.json lists nothing, and the
+    modules run from source."""
+    pytest.importorskip("Cython")
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "lnv_crawler", tmp_path / "lnv_crawler",
+                    ignore=shutil.ignore_patterns("*.so", "__pycache__", compiled.MANIFEST))
+    old_build = tmp_path / "lnv_crawler" / f"text{EXTENSION_SUFFIXES[0]}"
+    old_build.write_bytes(b"an old build")
+    failing = {**os.environ, "CC": "false", "LDSHARED": "false"}
+    done = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"],
+                          cwd=tmp_path, env=failing, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not list((tmp_path / "lnv_crawler").rglob(f"*{EXTENSION_SUFFIXES[0]}"))
+    assert compiled.built(tmp_path / "lnv_crawler") == {}
+    code = "import lnv_crawler.text as m; print(m.__file__)"
+    ran = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120, check=True)
+    assert ran.stdout.strip() == str(tmp_path / "lnv_crawler" / "text.py")
